@@ -1,0 +1,144 @@
+package io.grey.core.layer;
+
+import io.grey.core.NotFoundException;
+import io.grey.core.ObjectKey;
+import io.grey.core.PreconditionFailedException;
+import io.grey.core.store.BlobStore;
+import io.grey.core.store.Capabilities;
+import io.grey.core.store.Digests;
+import io.grey.core.store.ListPage;
+import io.grey.core.store.ListRequest;
+import io.grey.core.store.ObjectContent;
+import io.grey.core.store.ObjectInfo;
+import io.grey.core.store.PresignRequest;
+import io.grey.core.store.PutOptions;
+import io.grey.core.store.ReadRange;
+import io.grey.core.store.WriteCondition;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A small in-memory store for the layer tests; keeps bodies as arrays, which only tests may do. */
+final class InMemoryStore implements BlobStore {
+  private record Stored(byte[] body, ObjectInfo info, Map<String, String> tags) {}
+
+  private final String name;
+  private final ConcurrentSkipListMap<ObjectKey, Stored> objects = new ConcurrentSkipListMap<>();
+  private final AtomicLong versions = new AtomicLong();
+
+  InMemoryStore(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return Capabilities.full();
+  }
+
+  @Override
+  public synchronized ObjectInfo put(ObjectKey key, InputStream body, PutOptions options) {
+    Stored current = objects.get(key);
+    switch (options.condition()) {
+      case WriteCondition.None none -> { }
+      case WriteCondition.IfAbsent ifAbsent -> {
+        if (current != null) {
+          throw new PreconditionFailedException(key + " exists");
+        }
+      }
+      case WriteCondition.IfVersion ifVersion -> {
+        if (current == null || !current.info().version().equals(ifVersion.version())) {
+          throw new PreconditionFailedException(key + " is not at version " + ifVersion.version());
+        }
+      }
+    }
+    byte[] bytes;
+    try {
+      bytes = options.lengthKnown() ? body.readNBytes((int) options.contentLength()) : body.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ObjectInfo info = new ObjectInfo(key, bytes.length, Digests.sha256Hex(bytes),
+        "v" + versions.incrementAndGet(), Instant.EPOCH, options.contentType(), options.metadata());
+    objects.put(key, new Stored(bytes, info, options.tags()));
+    return info;
+  }
+
+  @Override
+  public ObjectContent get(ObjectKey key, ReadRange range) {
+    Stored stored = stored(key);
+    int offset = (int) range.offset();
+    int length = (int) range.lengthWithin(stored.body().length);
+    return new ObjectContent(stored.info(), range, new ByteArrayInputStream(stored.body(), offset, length));
+  }
+
+  @Override
+  public Optional<ObjectInfo> head(ObjectKey key) {
+    return Optional.ofNullable(objects.get(key)).map(Stored::info);
+  }
+
+  @Override
+  public ListPage list(ListRequest request) {
+    List<ObjectInfo> page = new ArrayList<>();
+    for (Stored stored : objects.values()) {
+      String key = stored.info().key().value();
+      if (key.startsWith(request.prefix()) && ObjectKey.LEXICOGRAPHIC.compare(key, request.startAfter()) > 0) {
+        if (page.size() == request.limit()) {
+          return new ListPage(page, page.getLast().key().value());
+        }
+        page.add(stored.info());
+      }
+    }
+    return new ListPage(page, "");
+  }
+
+  @Override
+  public boolean delete(ObjectKey key) {
+    return objects.remove(key) != null;
+  }
+
+  @Override
+  public Map<String, String> getTags(ObjectKey key) {
+    return stored(key).tags();
+  }
+
+  @Override
+  public synchronized void setTags(ObjectKey key, Map<String, String> tags) {
+    Stored stored = stored(key);
+    objects.put(key, new Stored(stored.body(), stored.info(), Map.copyOf(tags)));
+  }
+
+  @Override
+  public URI presign(ObjectKey key, PresignRequest request) {
+    return URI.create("mem://" + name + "/" + key.value() + "?method=" + request.method());
+  }
+
+  @Override
+  public void close() {}
+
+  /** The stored body of {@code key}, for assertions. */
+  byte[] body(ObjectKey key) {
+    return stored(key).body().clone();
+  }
+
+  private Stored stored(ObjectKey key) {
+    Stored stored = objects.get(key);
+    if (stored == null) {
+      throw new NotFoundException("no object " + key + " in " + name);
+    }
+    return stored;
+  }
+}
