@@ -31,6 +31,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -187,7 +188,8 @@ public abstract class BlobStoreContract {
   @Test
   void contentTypeRoundTrips() {
     ObjectKey key = key("typed.json");
-    store.put(key, new ByteArrayInputStream("{}".getBytes()), PutOptions.ofLength(2).withContentType("application/json"));
+    byte[] json = "{}".getBytes(StandardCharsets.UTF_8);
+    store.put(key, new ByteArrayInputStream(json), PutOptions.ofLength(json.length).withContentType("application/json"));
 
     assertThat(store.head(key).orElseThrow().contentType()).as("content type from head").isEqualTo("application/json");
   }
@@ -500,7 +502,8 @@ public abstract class BlobStoreContract {
   void ifAbsentOnAnAbsentKeySucceeds() {
     requires(capabilities().conditionalWrite(), "conditionalWrite");
     DeterministicBody body = DeterministicBody.of(31, 20);
-    ObjectInfo put = store.put(key("new"), body.open(), PutOptions.ofLength(20).withCondition(WriteCondition.ifAbsent()));
+    ObjectInfo put = store.put(key("new"), body.open(),
+        PutOptions.ofLength(20).withCondition(WriteCondition.ifAbsent()));
 
     assertThat(store.head(key("new"))).as("object written if absent").contains(put);
     assertThat(readAll(key("new"))).as("body written if absent").isEqualTo(body.bytes());

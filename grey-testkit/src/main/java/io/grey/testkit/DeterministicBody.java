@@ -1,9 +1,11 @@
 package io.grey.testkit;
 
+import io.grey.core.InvalidRequestException;
 import io.grey.core.store.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -22,7 +24,7 @@ public record DeterministicBody(long seed, long size) {
 
   public DeterministicBody {
     if (size < 0) {
-      throw new IllegalArgumentException("body size must be >= 0, got " + size);
+      throw new InvalidRequestException("body size must be >= 0, got " + size);
     }
   }
 
@@ -42,7 +44,7 @@ public record DeterministicBody(long seed, long size) {
   /** A fresh stream of {@code length} bytes from {@code offset}, clipped to the end of the body. */
   public InputStream slice(long offset, long length) {
     if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException("slice needs offset >= 0 and length >= 0");
+      throw new InvalidRequestException("slice needs offset >= 0 and length >= 0, got " + offset + ", " + length);
     }
     long start = Math.min(offset, size);
     long end = Math.min(size, start + length);
@@ -52,7 +54,7 @@ public record DeterministicBody(long seed, long size) {
   /** The whole body as an array; only for bodies of at most 16 MiB. */
   public byte[] bytes() {
     if (size > MAX_IN_MEMORY) {
-      throw new IllegalStateException("a " + size + "-byte body is too large to hold in memory; stream it");
+      throw new InvalidRequestException("a " + size + "-byte body is too large to hold in memory; stream it");
     }
     try (InputStream in = open()) {
       return in.readAllBytes();
@@ -98,7 +100,7 @@ public record DeterministicBody(long seed, long size) {
 
     @Override
     public int read(byte[] buf, int off, int len) {
-      java.util.Objects.checkFromIndexSize(off, len, buf.length);
+      Objects.checkFromIndexSize(off, len, buf.length);
       if (len == 0) {
         return 0;
       }

@@ -1,6 +1,7 @@
 package io.grey.testkit;
 
 import io.grey.core.GreyException;
+import io.grey.core.InvalidRequestException;
 import io.grey.core.ObjectKey;
 import io.grey.core.StoreUnavailableException;
 import io.grey.core.store.BlobStore;
@@ -199,7 +200,7 @@ public final class FaultyStore extends ForwardingBlobStore {
   private synchronized FaultyStore queue(Operation operation, int times, Fault fault) {
     Objects.requireNonNull(operation, "operation");
     if (times < 1) {
-      throw new IllegalArgumentException("times must be at least 1, got " + times);
+      throw new InvalidRequestException("times must be at least 1, got " + times);
     }
     Deque<Fault> queue = faults.computeIfAbsent(operation, op -> new ArrayDeque<>());
     for (int i = 0; i < times; i++) {

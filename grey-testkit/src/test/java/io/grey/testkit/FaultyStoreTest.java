@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.grey.core.ObjectKey;
 import io.grey.core.StoreUnavailableException;
 import io.grey.core.ThrottledException;
-import io.grey.core.ObjectKey;
+import io.grey.core.store.ListRequest;
 import io.grey.core.store.ObjectInfo;
 import io.grey.core.store.PutOptions;
 import io.grey.testkit.FaultyStore.Hang;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
+/** The fault injector fails, delays and passes calls as it was told. */
 class FaultyStoreTest {
   private static final ObjectKey KEY = ObjectKey.of("artifacts/acme/task-1/out.bin");
 
@@ -101,7 +103,7 @@ class FaultyStoreTest {
     faulty.heal();
 
     assertThat(put(5).size()).as("put after heal").isEqualTo(10);
-    assertThat(faulty.list(io.grey.core.store.ListRequest.prefix("artifacts/")).objects()).as("list after heal")
+    assertThat(faulty.list(ListRequest.prefix("artifacts/")).objects()).as("list after heal")
         .hasSize(1);
     assertThat(hang.waiting()).as("no call waits in the released hang").isZero();
   }
