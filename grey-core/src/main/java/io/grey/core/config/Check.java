@@ -6,7 +6,6 @@ import io.grey.core.Tenant;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The value rules of Grey's config, shared by the records (for configs built in code) and the loader (which
@@ -155,9 +154,5 @@ final class Check {
     } catch (URISyntaxException e) {
       throw fail(path, "'" + value + "' is not a URL: " + e.getReason());
     }
-  }
-
-  static <T> T nonNull(T value, String what) {
-    return Objects.requireNonNull(value, what);
   }
 }
