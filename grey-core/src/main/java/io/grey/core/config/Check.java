@@ -21,10 +21,6 @@ final class Check {
   @FunctionalInterface
   interface Rule<T> {
     void check(String path, T value);
-
-    static <T> Rule<T> none() {
-      return (path, value) -> { };
-    }
   }
 
   static ConfigException fail(String path, String message) {
