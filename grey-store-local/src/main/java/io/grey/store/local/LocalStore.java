@@ -48,6 +48,8 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -203,16 +205,27 @@ public final class LocalStore implements BlobStore {
         info = writeBody(key, body, options, channel);
         force(channel);
       }
+      // Directories made for this key must be durable before the put returns; fsyncing their parents while
+      // the rename and its directory fsync run lets both wait on the same file-system commit.
+      FutureTask<Void> parents = null;
+      if (!newParents.isEmpty()) {
+        parents = new FutureTask<>(() -> {
+          for (Path parent : newParents) {
+            fsyncDirectory(parent);
+          }
+          return null;
+        });
+        Thread.ofVirtual().name("grey-local-fsync").start(parents);
+      }
       try (KeyLocks.Held held = locks.lock(key)) {
         checkCondition(key, dir.resolve(DATA_FILE), options.condition());
         Files.move(temp, dir.resolve(DATA_FILE), StandardCopyOption.ATOMIC_MOVE);
         temp = null;
         fsyncDirectory(dir);
-      }
-      // Directories made for this key become durable before the put returns; fsyncing them after the data
-      // file lets the file system fold their entries into the commits the file already paid for.
-      for (Path parent : newParents) {
-        fsyncDirectory(parent);
+      } finally {
+        if (parents != null) {
+          await(parents);
+        }
       }
       return info;
     } catch (IOException e) {
@@ -467,6 +480,20 @@ public final class LocalStore implements BlobStore {
     long now = Math.multiplyExact(clock.millis(), 1000L);
     long next = generation.updateAndGet(last -> Math.max(last + 1, now));
     return hex(next, 13) + "-" + hex(nonce, 16);
+  }
+
+  private static void await(FutureTask<Void> task) throws IOException {
+    try {
+      task.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("directory fsync failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a directory fsync", e);
+    }
   }
 
   private static String hex(long value, int digits) {
