@@ -126,10 +126,11 @@ class ArtifactStoreTest {
   }
 
   @Test
-  void aKnownLengthThatTheBodyDoesNotHaveIsPassedToTheStore() {
-    ObjectInfo info = artifacts.storeArtifactWithTags(ACME, TASK, NAME, body("abcdef"), 3, Map.of());
-
-    assertThat(info.size()).as("the store read exactly the given length").isEqualTo(3);
+  void theKnownLengthReachesTheStoreWhichRefusesALongerBody() {
+    assertThatThrownBy(() -> artifacts.storeArtifactWithTags(ACME, TASK, NAME, body("abcdef"), 3, Map.of()))
+        .as("the store checked the body against the given length").isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("longer than its content length 3");
+    assertThat(artifacts.headArtifact(ACME, TASK, NAME)).as("nothing written").isEmpty();
   }
 
   @Test

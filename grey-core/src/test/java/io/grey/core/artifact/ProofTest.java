@@ -3,24 +3,23 @@ package io.grey.core.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.grey.core.IntegrityException;
 import io.grey.core.InvalidKeyException;
 import io.grey.core.InvalidRequestException;
-import io.grey.core.IntegrityException;
 import io.grey.core.NotFoundException;
 import io.grey.core.ObjectKey;
 import io.grey.core.TaskId;
 import io.grey.core.Tenant;
 import io.grey.core.TestClock;
 import io.grey.core.layer.InMemoryStore;
-import io.grey.core.store.PutOptions;
 import io.grey.core.store.Digests;
+import io.grey.core.store.PutOptions;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -249,7 +248,8 @@ class ProofTest {
   void malformedStoredJsonIsInvalid() {
     SignedProof proof = artifacts.storeProof(ACME, TASK, CLAIM);
     byte[] junk = "{\"id\": 1}".getBytes(StandardCharsets.UTF_8);
-    store.put(ObjectKey.proof(ACME, TASK, proof.id()), new ByteArrayInputStream(junk), PutOptions.ofLength(junk.length));
+    store.put(ObjectKey.proof(ACME, TASK, proof.id()), new ByteArrayInputStream(junk),
+        PutOptions.ofLength(junk.length));
 
     ProofVerification result = artifacts.verifyProof(ACME, TASK, proof.id());
     assertThat(result.valid()).isFalse();
@@ -291,6 +291,17 @@ class ProofTest {
     assertThatThrownBy(() -> SignedProof.fromJson(json.replace("\"timestamp\":1706918400", "\"timestamp\":\"x\"")))
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("timestamp must be an integer");
     assertThatThrownBy(() -> SignedProof.fromJson("not json")).isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
+  void proofJsonWithADuplicatedFieldOrTrailingTextIsRefused() {
+    String json = artifacts.storeProof(ACME, TASK, CLAIM).toJson();
+
+    assertThatThrownBy(() -> SignedProof.fromJson(json.replace("{", "{\"platform\":\"TDX\",")))
+        .as("platform given twice").isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("Duplicate field 'platform'");
+    assertThatThrownBy(() -> SignedProof.fromJson(json + " {}")).as("trailing object")
+        .isInstanceOf(InvalidRequestException.class);
   }
 
   private void assertTamperedSignedFieldDetected(UnaryOperator<SignedProof> change) {
