@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,16 +29,25 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A small in-memory store for the layer tests; keeps bodies as arrays, which only tests may do. */
-final class InMemoryStore implements BlobStore {
+/**
+ * A small in-memory store for grey-core's tests; keeps bodies as arrays, which only tests may do. Versions are
+ * unique per write; lastModified comes from the given clock (the epoch by default).
+ */
+public final class InMemoryStore implements BlobStore {
   private record Stored(byte[] body, ObjectInfo info, Map<String, String> tags) {}
 
   private final String name;
   private final ConcurrentSkipListMap<ObjectKey, Stored> objects = new ConcurrentSkipListMap<>();
   private final AtomicLong versions = new AtomicLong();
+  private final Clock clock;
 
-  InMemoryStore(String name) {
+  public InMemoryStore(String name) {
+    this(name, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+  }
+
+  public InMemoryStore(String name, Clock clock) {
     this.name = name;
+    this.clock = clock;
   }
 
   @Override
@@ -72,7 +83,7 @@ final class InMemoryStore implements BlobStore {
       throw new UncheckedIOException(e);
     }
     ObjectInfo info = new ObjectInfo(key, bytes.length, Digests.sha256Hex(bytes),
-        "v" + versions.incrementAndGet(), Instant.EPOCH, options.contentType(), options.metadata());
+        "v" + versions.incrementAndGet(), clock.instant(), options.contentType(), options.metadata());
     objects.put(key, new Stored(bytes, info, options.tags()));
     return info;
   }
@@ -106,7 +117,7 @@ final class InMemoryStore implements BlobStore {
   }
 
   @Override
-  public boolean delete(ObjectKey key) {
+  public synchronized boolean delete(ObjectKey key) {
     return objects.remove(key) != null;
   }
 
@@ -130,7 +141,7 @@ final class InMemoryStore implements BlobStore {
   public void close() {}
 
   /** The stored body of {@code key}, for assertions. */
-  byte[] body(ObjectKey key) {
+  public byte[] body(ObjectKey key) {
     return stored(key).body().clone();
   }
 

@@ -1,0 +1,105 @@
+package io.grey.core.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The whole of Grey's configuration, one record per top-level section of {@code grey.yaml}. Immutable and
+ * validated; build it with {@link ConfigLoader} or start from {@link #defaults()}.
+ *
+ * @param server the {@code server:} section
+ * @param auth the {@code auth:} section
+ * @param storage the {@code storage:} section
+ * @param lifecycle the {@code lifecycle:} rules
+ * @param retry the {@code retry:} section
+ * @param monitoring the {@code monitoring:} section
+ * @param audit the {@code audit:} section
+ * @param environment the {@code environment:} value, used as the {@code grey-environment} cost tag
+ *     (default {@code development})
+ * @throws io.grey.core.ConfigException naming the key that is invalid
+ */
+public record GreyConfig(ServerConfig server, AuthConfig auth, StorageConfig storage,
+                         List<LifecycleRuleConfig> lifecycle, RetryConfig retry, MonitoringConfig monitoring,
+                         AuditConfig audit, String environment) {
+  static final String DEFAULT_ENVIRONMENT = "development";
+
+  public GreyConfig {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(storage, "storage");
+    lifecycle = List.copyOf(lifecycle);
+    Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(monitoring, "monitoring");
+    Objects.requireNonNull(audit, "audit");
+    Check.environment("environment", environment);
+  }
+
+  /**
+   * The embedded default: 127.0.0.1:8080, data in {@code ./grey-data} (resolved against the current directory),
+   * a local store under {@code <data_dir>/objects}, no tokens, no lifecycle rules, retry 5 / 100ms / 30s,
+   * /metrics, no trace exporter with 10% sampling, audit to {@code <data_dir>/audit.log}, environment
+   * {@code development}.
+   */
+  public static GreyConfig defaults() {
+    return defaults(Path.of("").toAbsolutePath());
+  }
+
+  /** The embedded default with relative paths resolved against {@code baseDir}. */
+  static GreyConfig defaults(Path baseDir) {
+    ServerConfig server = ServerConfig.defaults(baseDir);
+    return new GreyConfig(server, AuthConfig.none(), StorageConfig.under(server.dataDir()), List.of(),
+        RetryConfig.defaults(), MonitoringConfig.defaults(), AuditConfig.under(server.dataDir()),
+        DEFAULT_ENVIRONMENT);
+  }
+
+  /**
+   * This config with {@code newServer}. A local store root or audit file that still sits at its default place
+   * under the old {@code data_dir} moves along to the new one, so that {@code defaults().withServer(...)} keeps
+   * everything under the chosen directory; explicitly configured paths are kept.
+   */
+  public GreyConfig withServer(ServerConfig newServer) {
+    Path oldDir = server.dataDir();
+    Path newDir = newServer.dataDir();
+    StorageConfig newStorage = storage.local().equals(LocalStorageConfig.under(oldDir))
+        ? new StorageConfig(LocalStorageConfig.under(newDir)) : storage;
+    AuditConfig newAudit = audit.file().equals(AuditConfig.under(oldDir).file())
+        ? new AuditConfig(audit.enabled(), AuditConfig.under(newDir).file()) : audit;
+    return new GreyConfig(newServer, auth, newStorage, lifecycle, retry, monitoring, newAudit, environment);
+  }
+
+  /** This config with {@code newAuth}. */
+  public GreyConfig withAuth(AuthConfig newAuth) {
+    return new GreyConfig(server, newAuth, storage, lifecycle, retry, monitoring, audit, environment);
+  }
+
+  /** This config with {@code newStorage}. */
+  public GreyConfig withStorage(StorageConfig newStorage) {
+    return new GreyConfig(server, auth, newStorage, lifecycle, retry, monitoring, audit, environment);
+  }
+
+  /** This config with {@code newLifecycle} rules. */
+  public GreyConfig withLifecycle(List<LifecycleRuleConfig> newLifecycle) {
+    return new GreyConfig(server, auth, storage, newLifecycle, retry, monitoring, audit, environment);
+  }
+
+  /** This config with {@code newRetry}. */
+  public GreyConfig withRetry(RetryConfig newRetry) {
+    return new GreyConfig(server, auth, storage, lifecycle, newRetry, monitoring, audit, environment);
+  }
+
+  /** This config with {@code newMonitoring}. */
+  public GreyConfig withMonitoring(MonitoringConfig newMonitoring) {
+    return new GreyConfig(server, auth, storage, lifecycle, retry, newMonitoring, audit, environment);
+  }
+
+  /** This config with {@code newAudit}. */
+  public GreyConfig withAudit(AuditConfig newAudit) {
+    return new GreyConfig(server, auth, storage, lifecycle, retry, monitoring, newAudit, environment);
+  }
+
+  /** This config with {@code newEnvironment}. */
+  public GreyConfig withEnvironment(String newEnvironment) {
+    return new GreyConfig(server, auth, storage, lifecycle, retry, monitoring, audit, newEnvironment);
+  }
+}
