@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grey.core.IntegrityException;
 import io.grey.core.InvalidRequestException;
+import io.grey.core.NotFoundException;
 import io.grey.core.StoreUnavailableException;
 import io.grey.core.store.Digests;
 import io.grey.core.store.Tags;
@@ -202,6 +203,7 @@ final class ArtifactCommand implements Callable<Integer> {
       MessageDigest sha = Digests.sha256();
       long[] received = {0};
       Path written = null;
+      String actualSha;
       try (InputStream body = response.body();
           Progress progress = Progress.start("get " + ref.name(), size,
               transfer.showsBar(size, env.stderrIsTerminal()), env.err())) {
@@ -210,9 +212,10 @@ final class ArtifactCommand implements Callable<Integer> {
           copy(in, env.out(), ref);
           env.out().flush();
           checkComplete(ref, size, received[0]);
-          checkDigest(ref, expectedSha, sha);
+          actualSha = checkDigest(ref, expectedSha, sha);
         } else {
-          written = writeAtomically(in, ref, size, received, expectedSha, sha);
+          written = targetFile(ref);
+          actualSha = writeAtomically(in, written, ref, size, received, expectedSha, sha);
         }
       }
       if (whole && expectedSha.isEmpty() && !transfer.quiet) {
@@ -224,26 +227,32 @@ final class ArtifactCommand implements Callable<Integer> {
               .put("key", ref.key().value())
               .put("file", written.toString())
               .put("size", received[0])
-              .put("sha256", Digests.hex(sha))
+              .put("sha256", actualSha)
               .put("version", version)
               .put("verified", expectedSha.isPresent());
           OutputOptions.printJson(env.out(), doc);
         } else {
           env.out().println("got " + ref.key() + " -> " + written + " (" + received[0] + " bytes, version " + version
-              + ", sha256 " + Digests.hex(sha) + (expectedSha.isPresent() ? ", verified" : "") + ")");
+              + ", sha256 " + actualSha + (expectedSha.isPresent() ? ", verified" : "") + ")");
           env.out().flush();
         }
       }
       return ExitCodes.OK;
     }
 
-    private Path writeAtomically(InputStream in, ArtifactRef ref, long size, long[] received,
-        Optional<String> expectedSha, MessageDigest sha) throws IOException {
+    /** The file to write: the target, or the artifact's last name segment inside a target directory. */
+    private Path targetFile(ArtifactRef ref) {
       Path file = Path.of(target);
       if (Files.isDirectory(file)) {
         String name = ref.name().value();
         file = file.resolve(name.substring(name.lastIndexOf('/') + 1));
       }
+      return file;
+    }
+
+    /** Writes {@code in} to {@code file} through a temporary file beside it; returns the SHA-256 of the bytes. */
+    private String writeAtomically(InputStream in, Path file, ArtifactRef ref, long size, long[] received,
+        Optional<String> expectedSha, MessageDigest sha) throws IOException {
       Path absolute = file.toAbsolutePath();
       Path dir = absolute.getParent();
       if (!Files.isDirectory(dir)) {
@@ -257,13 +266,13 @@ final class ArtifactCommand implements Callable<Integer> {
           copy(in, out, ref);
         }
         checkComplete(ref, size, received[0]);
-        checkDigest(ref, expectedSha, sha);
+        String actual = checkDigest(ref, expectedSha, sha);
         try {
           Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
         }
-        return file;
+        return actual;
       } finally {
         Files.deleteIfExists(temp);
       }
@@ -293,12 +302,14 @@ final class ArtifactCommand implements Callable<Integer> {
       }
     }
 
-    private static void checkDigest(ArtifactRef ref, Optional<String> expected, MessageDigest sha) {
+    /** The SHA-256 hex of what was read (consuming {@code sha}), after checking it against {@code expected}. */
+    private static String checkDigest(ArtifactRef ref, Optional<String> expected, MessageDigest sha) {
       String actual = Digests.hex(sha);
       if (expected.isPresent() && !expected.get().equalsIgnoreCase(actual)) {
         throw new IntegrityException("the bytes received for " + ref.key() + " have sha256 " + actual
             + " but the server recorded " + expected.get());
       }
+      return actual;
     }
   }
 
@@ -384,7 +395,8 @@ final class ArtifactCommand implements Callable<Integer> {
   }
 
   /** {@code grey artifact rm}: deletes an artifact. */
-  @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete artifact TENANT/TASK/NAME.")
+  @Command(name = "rm", mixinStandardHelpOptions = true,
+      description = "Delete artifact TENANT/TASK/NAME; exit 3 if there was none, unless --force.")
   static final class Rm implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -394,12 +406,18 @@ final class ArtifactCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TENANT/TASK/NAME", description = "The artifact to delete.")
     String artifact;
 
+    @Option(names = {"-f", "--force"}, description = "Succeed also when there is no such artifact.")
+    boolean force;
+
     @Override
     public Integer call() {
       ArtifactRef ref = ArtifactRef.parse(artifact);
-      client.client(spec).deleteArtifact(ref);
+      boolean deleted = client.client(spec).deleteArtifact(ref);
+      if (!deleted && !force) {
+        throw new NotFoundException("no artifact at " + ref.key() + " to remove");
+      }
       CliEnvironment env = GreyCli.environment(spec);
-      env.out().println("removed " + ref.key());
+      env.out().println((deleted ? "removed " : "nothing to remove at ") + ref.key());
       env.out().flush();
       return ExitCodes.OK;
     }

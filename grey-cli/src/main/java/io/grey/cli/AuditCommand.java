@@ -44,7 +44,7 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       CliEnvironment env = GreyCli.environment(spec);
-      Path log = file != null ? file : configOptions.load().audit().file();
+      Path log = file != null ? file : configOptions.load(env).audit().file();
       if (!Files.isRegularFile(log)) {
         throw new NotFoundException("audit log " + log + " does not exist");
       }

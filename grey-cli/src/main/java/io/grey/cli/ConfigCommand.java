@@ -40,7 +40,7 @@ final class ConfigCommand implements Callable<Integer> {
     public Integer call() {
       CliEnvironment env = GreyCli.environment(spec);
       try {
-        ConfigLoader.load(file);
+        ConfigLoader.load(file, env.variables());
       } catch (ConfigException e) {
         if (output.json()) {
           OutputOptions.printJson(env.out(), GreyClient.JSON.createObjectNode()

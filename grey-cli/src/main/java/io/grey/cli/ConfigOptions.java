@@ -1,11 +1,8 @@
 package io.grey.cli;
 
-import io.grey.core.config.AuditConfig;
 import io.grey.core.config.ConfigLoader;
 import io.grey.core.config.GreyConfig;
-import io.grey.core.config.LocalStorageConfig;
 import io.grey.core.config.ServerConfig;
-import io.grey.core.config.StorageConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,36 +13,22 @@ final class ConfigOptions {
   Path config;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Data directory to use instead of the configured server.data_dir; store root and audit file"
-          + " that lie under the configured one move with it.")
+      description = "Data directory to use instead of the configured server.data_dir; the store root and the"
+          + " audit file move with it unless configured elsewhere.")
   Path dataDir;
 
   /** The configuration: the file's, or the embedded default, with the data directory replaced when asked. */
-  GreyConfig load() {
-    GreyConfig loaded = config == null ? GreyConfig.defaults() : ConfigLoader.load(config);
+  GreyConfig load(CliEnvironment env) {
+    GreyConfig loaded = config == null ? GreyConfig.defaults() : ConfigLoader.load(config, env.variables());
     return dataDir == null ? loaded : withDataDir(loaded, dataDir);
   }
 
   /**
-   * {@code config} with data directory {@code dir}; the local store root and the audit file move along when they
-   * were inside the old data directory, and stay where they are when configured elsewhere.
+   * {@code config} with data directory {@code dir} (made absolute against the current directory); the local
+   * store root and the audit file move along when they were at their default place under the old one.
    */
   static GreyConfig withDataDir(GreyConfig config, Path dir) {
-    ServerConfig s = config.server();
-    Path old = s.dataDir();
-    ServerConfig server = new ServerConfig(s.host(), s.port(), dir, s.publicUrl(), s.maxPresignTtl(),
-        s.lifecycleSweepInterval());
-    StorageConfig storage = new StorageConfig(new LocalStorageConfig(
-        moved(config.storage().local().root(), old, dir)));
-    AuditConfig audit = new AuditConfig(config.audit().enabled(), moved(config.audit().file(), old, dir));
-    return new GreyConfig(server, config.auth(), storage, config.lifecycle(), config.retry(), config.monitoring(),
-        audit, config.environment());
-  }
-
-  private static Path moved(Path path, Path oldDir, Path newDir) {
-    Path from = oldDir.toAbsolutePath().normalize();
-    Path p = path.toAbsolutePath().normalize();
-    return p.startsWith(from) ? newDir.resolve(from.relativize(p)) : path;
+    return config.withServer(config.server().withDataDir(dir.toAbsolutePath().normalize()));
   }
 
   /** The server settings of {@code config} listening on {@code host} and/or {@code port} when given. */

@@ -51,7 +51,8 @@ final class GreyClient {
    * publisher streams, so nothing is held in memory.
    */
   PutResult putArtifact(ArtifactRef ref, HttpRequest.BodyPublisher body, Map<String, String> headers) {
-    HttpRequest.Builder request = request(artifactPath(ref)).PUT(body);
+    // No overall timeout: the reply comes after the whole body, and a large body takes as long as it takes.
+    HttpRequest.Builder request = authorized(artifactPath(ref)).PUT(body);
     headers.forEach(request::header);
     HttpResponse<InputStream> response = send(request.build(), ref.key().value());
     JsonNode reply = readJson(response);
@@ -65,7 +66,7 @@ final class GreyClient {
    * the caller reads and closes the stream.
    */
   HttpResponse<InputStream> getArtifact(ArtifactRef ref, Optional<String> range) {
-    HttpRequest.Builder request = request(artifactPath(ref)).GET().timeout(Duration.ofDays(1));
+    HttpRequest.Builder request = request(artifactPath(ref)).GET();
     range.ifPresent(r -> request.header("Range", "bytes=" + r));
     return send(request.build(), ref.key().value());
   }
@@ -77,9 +78,10 @@ final class GreyClient {
     return readJson(send(request(path).GET().build(), task.toString()));
   }
 
-  /** Deletes {@code ref}; the server answers not found when there was nothing to delete. */
-  void deleteArtifact(ArtifactRef ref) {
-    readJson(send(request(artifactPath(ref)).DELETE().build(), ref.key().value()));
+  /** Deletes {@code ref}; whether there was an artifact to delete. Idempotent. */
+  boolean deleteArtifact(ArtifactRef ref) {
+    return readJson(send(request(artifactPath(ref)).DELETE().build(), ref.key().value()))
+        .path("deleted").asBoolean(true);
   }
 
   /** A presigned GET URL for {@code ref}: {@code {"url": ..., "expires_at": ...}}. */
@@ -103,9 +105,13 @@ final class GreyClient {
     return readJson(send(request(proofPath(task)).GET().build(), task.toString()));
   }
 
+  /** A request that must be answered (headers, for a download) within {@link #CALL_TIMEOUT}. */
   private HttpRequest.Builder request(String pathAndQuery) {
+    return authorized(pathAndQuery).timeout(CALL_TIMEOUT);
+  }
+
+  private HttpRequest.Builder authorized(String pathAndQuery) {
     return HttpRequest.newBuilder(URI.create(credentials.server() + pathAndQuery))
-        .timeout(CALL_TIMEOUT)
         .header("Authorization", "Bearer " + credentials.token());
   }
 

@@ -5,7 +5,6 @@ import io.grey.core.NotFoundException;
 import io.grey.core.StoreUnavailableException;
 import io.grey.core.audit.AuditLog;
 import io.grey.core.config.GreyConfig;
-import io.grey.core.config.LifecycleRuleConfig;
 import io.grey.core.context.CallContext;
 import io.grey.core.layer.AuditLayer;
 import io.grey.core.lifecycle.LifecycleRule;
@@ -17,7 +16,6 @@ import io.grey.store.local.LocalStoreOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,21 +61,18 @@ final class LifecycleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       CliEnvironment env = GreyCli.environment(spec);
-      GreyConfig config = configOptions.load();
+      GreyConfig config = configOptions.load(env);
       Path root = config.storage().local().root();
       if (!Files.isDirectory(root)) {
         throw new NotFoundException("local store root " + root + " does not exist");
       }
-      List<LifecycleRule> rules = config.lifecycle().stream()
-          .filter(r -> r.expirationDays() > 0)
-          .map(Run::rule)
-          .toList();
+      List<LifecycleRule> rules = config.lifecycle().stream().map(LifecycleRule::from).toList();
       SweepReport report;
-      try (BlobStore local = LocalStore.open(LocalStoreOptions.of(root));
-          AuditLog audit = dryRun || !config.audit().enabled() ? null : openAudit(config.audit().file())) {
-        BlobStore store = dryRun ? new DryRunStore(local) : local;
-        BlobStore swept = audit == null ? store : new AuditLayer(audit).wrap(store);
-        report = CallContext.callAs(ACTOR, () -> new LifecycleSweeper(swept, rules, Clock.systemUTC()).sweep());
+      if (rules.isEmpty()) {
+        // Nothing can expire: leave the store and the audit log (which a running server holds) alone.
+        report = new SweepReport(0, 0, 0);
+      } else {
+        report = sweep(config, root, rules);
       }
       if (output.json()) {
         var doc = GreyClient.JSON.createObjectNode()
@@ -90,7 +85,7 @@ final class LifecycleCommand implements Callable<Integer> {
         OutputOptions.printJson(env.out(), doc);
       } else {
         if (rules.isEmpty()) {
-          env.err().println("no lifecycle rule has expiration_days; nothing can expire");
+          env.err().println("the configuration has no lifecycle rules; nothing can expire");
         }
         env.out().println((dryRun ? "dry run: would delete " : "deleted ") + report.deleted() + " of "
             + report.scanned() + " objects scanned, " + report.bytesFreed() + " bytes " + (dryRun ? "to free" : "freed")
@@ -100,8 +95,13 @@ final class LifecycleCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
 
-    private static LifecycleRule rule(LifecycleRuleConfig config) {
-      return new LifecycleRule(config.prefix(), Duration.ofDays(config.expirationDays()));
+    private SweepReport sweep(GreyConfig config, Path root, List<LifecycleRule> rules) {
+      try (BlobStore local = LocalStore.open(LocalStoreOptions.of(root));
+          AuditLog audit = dryRun || !config.audit().enabled() ? null : openAudit(config.audit().file())) {
+        BlobStore store = dryRun ? new DryRunStore(local) : local;
+        BlobStore swept = audit == null ? store : new AuditLayer(audit).wrap(store);
+        return CallContext.callAs(ACTOR, () -> new LifecycleSweeper(swept, rules, Clock.systemUTC()).sweep());
+      }
     }
 
     private static AuditLog openAudit(Path file) {

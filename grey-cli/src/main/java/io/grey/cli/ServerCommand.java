@@ -31,7 +31,7 @@ final class ServerCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port must be 0-65535, got " + port);
     }
     CliEnvironment env = GreyCli.environment(spec);
-    GreyConfig config = ConfigOptions.withListen(configOptions.load(), host, port);
+    GreyConfig config = ConfigOptions.withListen(configOptions.load(env), host, port);
     GreyServer server = GreyServer.start(config);
     Thread hook = new Thread(server::close, "grey-server-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

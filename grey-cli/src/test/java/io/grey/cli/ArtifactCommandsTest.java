@@ -63,6 +63,20 @@ class ArtifactCommandsTest {
   }
 
   @Test
+  void getJsonReportsTheDigestOfTheBytesWritten() throws Exception {
+    Path source = file("digest.txt", "digest me");
+    assertThat(Cli.run(server.args("artifact", "put", "default/t1/digest.txt", source.toString())).exit()).isZero();
+    Path target = work.resolve("digest.copy");
+    Cli.Result get = Cli.run(server.args("artifact", "get", "default/t1/digest.txt", target.toString(), "-o", "json"));
+    assertThat(get.exit()).as("%s", get).isZero();
+    JsonNode doc = JSON.readTree(get.out());
+    assertThat(doc.path("sha256").asText()).as("the digest of the bytes written")
+        .isEqualTo(io.grey.core.store.Digests.sha256Hex(Files.readAllBytes(target)));
+    assertThat(doc.path("verified").asBoolean()).isTrue();
+    assertThat(doc.path("size").asLong()).isEqualTo(9);
+  }
+
+  @Test
   void credentialsComeFromTheServersDataDirectory() throws IOException {
     Path source = file("c.txt", "from credentials file");
     Cli.Result put = Cli.run("artifact", "put", "default/creds/c.txt", source.toString(),
@@ -229,6 +243,14 @@ class ArtifactCommandsTest {
     assertThat(rm.exit()).as("%s", rm).isZero();
     assertThat(Cli.run(server.args("artifact", "get", "default/rm/gone.txt")).exit())
         .as("a removed artifact is not found").isEqualTo(ExitCodes.NOT_FOUND);
+  }
+
+  @Test
+  void rmOfAMissingArtifactIsNotFoundUnlessForced() throws IOException {
+    Cli.Result rm = Cli.run(server.args("artifact", "rm", "default/rm/never-there"));
+    assertThat(rm.exit()).as("%s", rm).isEqualTo(ExitCodes.NOT_FOUND);
+    Cli.Result forced = Cli.run(server.args("artifact", "rm", "default/rm/never-there", "--force"));
+    assertThat(forced.exit()).as("--force accepts a missing artifact: %s", forced).isZero();
   }
 
   @Test

@@ -96,6 +96,16 @@ class LifecycleRunTest {
   }
 
   @Test
+  void auditLogHeldByAServerIsReportedAsUnavailable() {
+    try (AuditLog held = AuditLog.open(work.resolve("data").resolve("audit.log"), Clock.systemUTC())) {
+      Cli.Result result = Cli.run("lifecycle", "run", "--config", config.toString());
+      assertThat(result.exit()).as("%s", result).isEqualTo(ExitCodes.UNAVAILABLE);
+      assertThat(result.err()).contains("in use").contains("--dry-run");
+    }
+    assertThat(exists(OLD)).as("nothing is deleted when the deletions cannot be audited").isTrue();
+  }
+
+  @Test
   void missingStoreRootIsNotFound() throws IOException {
     Path empty = Files.writeString(work.resolve("empty.yaml"), """
         storage:
