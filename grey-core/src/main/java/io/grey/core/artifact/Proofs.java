@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.SignatureException;
 import java.util.Base64;
 
 /**
@@ -48,18 +49,19 @@ public final class Proofs {
     } catch (IllegalArgumentException e) {
       return ProofVerification.invalid("signature is not base64");
     }
+    String mismatch = "signature does not verify over task_id, platform, measurement, timestamp and key_id"
+        + " with key " + expectedKeyId;
     try {
       Signature verifier = Signature.getInstance("Ed25519");
       verifier.initVerify(key);
       verifier.update(signed);
-      if (!verifier.verify(signature)) {
-        return ProofVerification.invalid("signature does not verify over task_id, platform, measurement,"
-            + " timestamp and key_id with key " + expectedKeyId);
-      }
+      return verifier.verify(signature) ? ProofVerification.ok() : ProofVerification.invalid(mismatch);
+    } catch (SignatureException e) {
+      // A signature that is not even a curve point is as wrong as one that does not match.
+      return ProofVerification.invalid(mismatch);
     } catch (GeneralSecurityException e) {
       return ProofVerification.invalid("signature cannot be checked: " + e.getMessage());
     }
-    return ProofVerification.ok();
   }
 
   /** Signs {@code claim} for {@code taskId} at {@code timestamp} with {@code key}. */

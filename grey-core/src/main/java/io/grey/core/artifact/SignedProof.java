@@ -1,8 +1,11 @@
 package io.grey.core.artifact;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grey.core.InvalidRequestException;
 import java.util.List;
@@ -25,7 +28,11 @@ import java.util.TreeSet;
  */
 public record SignedProof(String id, String taskId, String platform, String measurement, long timestamp,
                           String keyId, String signature) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // A proof with a field given twice or with trailing text is ambiguous, so it is refused rather than guessed.
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
   private static final List<String> FIELDS =
       List.of("id", "task_id", "platform", "measurement", "timestamp", "key_id", "signature");
 

@@ -6,7 +6,6 @@ import io.grey.core.Tenant;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The value rules of Grey's config, shared by the records (for configs built in code) and the loader (which
@@ -22,10 +21,6 @@ final class Check {
   @FunctionalInterface
   interface Rule<T> {
     void check(String path, T value);
-
-    static <T> Rule<T> none() {
-      return (path, value) -> { };
-    }
   }
 
   static ConfigException fail(String path, String message) {
@@ -155,9 +150,5 @@ final class Check {
     } catch (URISyntaxException e) {
       throw fail(path, "'" + value + "' is not a URL: " + e.getReason());
     }
-  }
-
-  static <T> T nonNull(T value, String what) {
-    return Objects.requireNonNull(value, what);
   }
 }

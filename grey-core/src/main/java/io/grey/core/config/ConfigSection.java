@@ -182,12 +182,6 @@ final class ConfigSection {
     }
   }
 
-  /** Location of {@code key}'s value, or of this section when the key is absent. */
-  Location location(String key) {
-    Node value = value(key);
-    return value == null ? node.location() : value.location();
-  }
-
   /** Refuses keys that no accessor asked for. */
   void finish() {
     for (var e : node.entries().entrySet()) {

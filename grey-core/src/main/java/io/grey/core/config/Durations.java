@@ -26,13 +26,17 @@ public final class Durations {
     Matcher m = SIMPLE.matcher(t);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
+      try {
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      } catch (ArithmeticException e) {
+        throw new ConfigException("duration '" + text + "' is too large", e);
+      }
     }
     if (t.length() > 1 && (t.charAt(0) == 'P' || t.charAt(0) == 'p')) {
       try {
@@ -42,7 +46,7 @@ public final class Durations {
         }
         return d;
       } catch (DateTimeParseException e) {
-        // falls through to the common message
+        // Not ISO-8601 either: the message below names both accepted forms.
       }
     }
     if (t.startsWith("-")) {

@@ -1,5 +1,7 @@
 package io.grey.core.lifecycle;
 
+import io.grey.core.InvalidRequestException;
+
 /**
  * What one sweep did.
  *
@@ -10,7 +12,7 @@ package io.grey.core.lifecycle;
 public record SweepReport(long scanned, long deleted, long bytesFreed) {
   public SweepReport {
     if (scanned < 0 || deleted < 0 || bytesFreed < 0) {
-      throw new IllegalArgumentException("sweep counts must not be negative");
+      throw new InvalidRequestException("sweep counts must not be negative");
     }
   }
 }

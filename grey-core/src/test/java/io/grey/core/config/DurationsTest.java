@@ -33,6 +33,12 @@ class DurationsTest {
   }
 
   @Test
+  void aDurationBeyondTheRangeOfJavaTimeIsRefused() {
+    assertThatThrownBy(() -> Durations.parse("999999999999999d")).isInstanceOf(ConfigException.class)
+        .hasMessage("duration '999999999999999d' is too large");
+  }
+
+  @Test
   void garbageIsRefusedWithTheAcceptedForms() {
     for (String bad : new String[] {"", "30", "1.5s", "5 minutes", "1w", "s", "P", "PTXS"}) {
       assertThatThrownBy(() -> Durations.parse(bad)).as("'%s' refused", bad).isInstanceOf(ConfigException.class)

@@ -1,5 +1,6 @@
 package io.grey.core.layer;
 
+import io.grey.core.InvalidRequestException;
 import io.grey.core.NotFoundException;
 import io.grey.core.ObjectKey;
 import io.grey.core.PreconditionFailedException;
@@ -79,6 +80,14 @@ public final class InMemoryStore implements BlobStore {
     byte[] bytes;
     try {
       bytes = options.lengthKnown() ? body.readNBytes((int) options.contentLength()) : body.readAllBytes();
+      if (options.lengthKnown() && bytes.length < options.contentLength()) {
+        throw new InvalidRequestException("body of " + key + " is shorter than its content length "
+            + options.contentLength());
+      }
+      if (options.lengthKnown() && body.read() != -1) {
+        throw new InvalidRequestException("body of " + key + " is longer than its content length "
+            + options.contentLength());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

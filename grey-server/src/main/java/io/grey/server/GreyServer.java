@@ -1,0 +1,231 @@
+package io.grey.server;
+
+import io.grey.core.ConfigException;
+import io.grey.core.StoreUnavailableException;
+import io.grey.core.Tenant;
+import io.grey.core.artifact.ArtifactStore;
+import io.grey.core.artifact.NodeKey;
+import io.grey.core.config.GreyConfig;
+import io.grey.core.config.LifecycleRuleConfig;
+import io.grey.core.config.ServerConfig;
+import io.grey.core.config.TokenConfig;
+import io.grey.core.layer.RetryPolicy;
+import io.grey.core.lifecycle.LifecycleRule;
+import io.grey.core.lifecycle.LifecycleSweeper;
+import io.grey.store.local.LocalPresigner;
+import io.grey.store.local.LocalStoreOptions;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Grey node: the HTTP API over the local store wrapped in metrics, retry, tracing and audit, the artifact
+ * and proof API with the node's signing key, and the lifecycle sweeper. {@link #start} returns once the node
+ * answers requests; {@link #close} stops it and releases the store. Thread-safe.
+ */
+public final class GreyServer implements AutoCloseable {
+  /** The file, under the data directory, that holds the presigned-URL secret. */
+  public static final String PRESIGN_KEY_FILE = "presign.key";
+
+  private static final Logger LOG = LoggerFactory.getLogger(GreyServer.class);
+
+  private final Javalin app;
+  private final StoreStack stack;
+  private final LifecycleSchedule lifecycle;
+  private final URI baseUri;
+  private final int port;
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  private GreyServer(Javalin app, StoreStack stack, LifecycleSchedule lifecycle, URI baseUri, int port) {
+    this.app = app;
+    this.stack = stack;
+    this.lifecycle = lifecycle;
+    this.baseUri = baseUri;
+    this.port = port;
+  }
+
+  /**
+   * Binds {@code config.server()}'s host and port (0 picks a free port), opens the store stack under the data
+   * directory and returns once the node serves requests. With no tokens configured, the node's credentials file
+   * ({@code <data_dir>/credentials}, 0600) is created on the first start and reused afterwards.
+   *
+   * @throws ConfigException if the configuration cannot be served (duplicate tokens, a bad public URL)
+   * @throws StoreUnavailableException if the port cannot be bound or the data directory cannot be used
+   */
+  public static GreyServer start(GreyConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** As {@link #start(GreyConfig)}, with every time (presigned URL expiry, timestamps) from {@code clock}. */
+  static GreyServer start(GreyConfig config, Clock clock) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
+    ServerConfig server = config.server();
+    Path dataDir = server.dataDir().toAbsolutePath();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new StoreUnavailableException("cannot create the data directory " + dataDir, e);
+    }
+    PrometheusMeterRegistry registry =
+        new PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    HttpApi api = new HttpApi(registry, config.monitoring().prometheus().path(), dataDir.toString());
+    Javalin app = Javalin.create(javalin -> {
+      javalin.startup.showJavalinBanner = false;
+      javalin.startup.showOldJavalinVersionWarning = false;
+      javalin.concurrency.useVirtualThreads = true;
+      // Bodies are streamed; compression would buffer them and hide a truncated transfer.
+      javalin.http.compressionStrategy = CompressionStrategy.NONE;
+      javalin.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JsonErrorHandler()));
+      api.register(javalin.routes);
+    });
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      app.start(server.host(), server.port());
+      opened.add(app::stop);
+      int port = app.port();
+      URI baseUri = baseUri(server, port);
+      LocalPresigner presigner = LocalPresigner.loadOrCreate(dataDir.resolve(PRESIGN_KEY_FILE), baseUri, clock);
+      StoreStack stack = openStack(config, presigner, registry, clock);
+      opened.add(stack);
+      ArtifactStore artifacts =
+          new ArtifactStore(stack.store(), NodeKey.loadOrCreate(dataDir), config.environment(), clock);
+      TokenAuthenticator authenticator = new TokenAuthenticator(tokens(config, dataDir, baseUri));
+      LifecycleSchedule lifecycle = lifecycle(config, stack, clock);
+      api.serve(new Node(artifacts, stack.store(), presigner, authenticator, server.maxPresignTtl()));
+      LOG.info("Grey serving {} from {}", baseUri, dataDir);
+      return new GreyServer(app, stack, lifecycle, baseUri, port);
+    } catch (RuntimeException e) {
+      for (int i = opened.size() - 1; i >= 0; i--) {
+        try {
+          opened.get(i).close();
+        } catch (Exception closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Builds the store stack a node with {@code config} serves from; shared with the tests. */
+  static StoreStack openStack(GreyConfig config, LocalPresigner presigner, PrometheusMeterRegistry registry,
+      Clock clock) {
+    LocalStoreOptions local = LocalStoreOptions.of(config.storage().local().root())
+        .withName(StoreStack.LOCAL_NAME)
+        .withClock(clock)
+        .withPresigner(presigner);
+    RetryPolicy retry =
+        new RetryPolicy(config.retry().maxRetries(), config.retry().baseDelay(), config.retry().maxDelay());
+    Tracer tracer = OpenTelemetry.noop().getTracer("io.grey.server");
+    return config.audit().enabled()
+        ? StoreStack.openAudited(local, retry, registry, tracer, config.audit().file(), clock)
+        : StoreStack.open(local, retry, registry, tracer);
+  }
+
+  private static URI baseUri(ServerConfig server, int port) {
+    if (!server.publicUrl().isBlank()) {
+      try {
+        return URI.create(server.publicUrl().replaceAll("/+$", ""));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("server.public_url '" + server.publicUrl() + "' is not a URL", e);
+      }
+    }
+    String host = server.host();
+    // A wildcard bind address is not a place a client can connect to; the loopback address is.
+    if (host.isBlank() || host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    }
+    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+  }
+
+  private static Map<String, Tenant> tokens(GreyConfig config, Path dataDir, URI baseUri) {
+    Map<String, Tenant> tokens = new LinkedHashMap<>();
+    for (TokenConfig token : config.auth().tokens()) {
+      Tenant tenant = new Tenant(token.tenant());
+      Tenant earlier = tokens.putIfAbsent(token.token(), tenant);
+      if (earlier != null && !earlier.equals(tenant)) {
+        throw new ConfigException("auth.tokens: one token is given for two tenants ('" + earlier.value()
+            + "' and '" + tenant.value() + "')");
+      }
+    }
+    if (tokens.isEmpty()) {
+      Credentials own = Credentials.loadOrCreate(
+          dataDir.resolve(Credentials.FILE_NAME), baseUri, new SecureRandom());
+      tokens.put(own.token(), own.tenant());
+      LOG.info("no tokens configured: tenant '{}' uses the token in {}", own.tenant().value(),
+          dataDir.resolve(Credentials.FILE_NAME));
+    }
+    return tokens;
+  }
+
+  private static LifecycleSchedule lifecycle(GreyConfig config, StoreStack stack, Clock clock) {
+    List<LifecycleRule> rules = new ArrayList<>();
+    for (LifecycleRuleConfig rule : config.lifecycle()) {
+      // The local store has a single storage class, so transitions have nothing to do here; expiry does.
+      if (rule.expirationDays() > 0) {
+        rules.add(new LifecycleRule(rule.prefix(), Duration.ofDays(rule.expirationDays())));
+      }
+    }
+    if (rules.isEmpty()) {
+      return null;
+    }
+    return new LifecycleSchedule(
+        new LifecycleSweeper(stack.store(), rules, clock), config.server().lifecycleSweepInterval());
+  }
+
+  /** The port the node is bound to (the ephemeral port when 0 was configured). */
+  public int port() {
+    return port;
+  }
+
+  /** The base URL of the API: {@code server.public_url}, or {@code http://host:port} when that is empty. */
+  public URI baseUri() {
+    return baseUri;
+  }
+
+  /** Blocks until {@link #close} has run (from another thread, or a shutdown hook). */
+  public void awaitShutdown() {
+    try {
+      closed.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the sweeper, stops accepting requests, then closes the store stack; idempotent. */
+  @Override
+  public void close() {
+    if (closed.getCount() == 0) {
+      return;
+    }
+    try {
+      if (lifecycle != null) {
+        lifecycle.close();
+      }
+      app.stop();
+    } finally {
+      try {
+        stack.close();
+      } finally {
+        closed.countDown();
+      }
+    }
+  }
+}
