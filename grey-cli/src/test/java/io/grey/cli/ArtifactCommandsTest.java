@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -277,37 +276,6 @@ class ArtifactCommandsTest {
     Cli.Result presign = Cli.run(server.args("artifact", "presign", "default/share/u.txt"));
     assertThat(presign.exit()).as("%s", presign).isZero();
     assertThat(presign.out().strip()).startsWith("http").doesNotContain("\n");
-  }
-
-  @Test
-  void twentyMebibyteRoundTripWithForcedProgress() throws IOException {
-    byte[] chunk = new byte[1024 * 1024];
-    new Random(42).nextBytes(chunk);
-    Path big = work.resolve("big.bin");
-    try (var out = Files.newOutputStream(big)) {
-      for (int i = 0; i < 20; i++) {
-        chunk[0] = (byte) i;
-        out.write(chunk);
-      }
-    }
-    Cli.Result put = Cli.run(server.args("artifact", "put", "default/big/big.bin", big.toString(), "--progress"));
-    assertThat(put.exit()).as("%s", put).isZero();
-    assertThat(put.err()).as("a progress bar was drawn on stderr").contains("put big.bin").contains("MiB");
-
-    Path copy = work.resolve("big.copy");
-    Cli.Result get = Cli.run(server.args("artifact", "get", "default/big/big.bin", copy.toString(), "--progress"));
-    assertThat(get.exit()).as("%s", get).isZero();
-    assertThat(get.err()).as("a progress bar was drawn on stderr").contains("get big.bin").contains("MiB");
-    assertThat(Files.mismatch(big, copy)).as("the 20 MiB came back byte for byte").isEqualTo(-1L);
-  }
-
-  @Test
-  void noProgressBarWhenStderrIsNotATerminal() throws IOException {
-    byte[] bytes = new byte[9 * 1024 * 1024];
-    Path big = Files.write(work.resolve("nine.bin"), bytes);
-    Cli.Result put = Cli.run(server.args("artifact", "put", "default/big/nine.bin", big.toString()));
-    assertThat(put.exit()).as("%s", put).isZero();
-    assertThat(put.err()).as("no bar without a terminal or --progress").isEmpty();
   }
 
   @Test
