@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ public final class GreyServer implements AutoCloseable {
   private final URI baseUri;
   private final int port;
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final AtomicBoolean closing = new AtomicBoolean();
 
   private GreyServer(Javalin app, StoreStack stack, LifecycleSchedule lifecycle, URI baseUri, int port) {
     this.app = app;
@@ -209,10 +211,14 @@ public final class GreyServer implements AutoCloseable {
     }
   }
 
-  /** Stops the sweeper, stops accepting requests, then closes the store stack; idempotent. */
+  /**
+   * Stops the sweeper, stops accepting requests, then closes the store stack; idempotent, and a second caller
+   * returns once the first has finished.
+   */
   @Override
   public void close() {
-    if (closed.getCount() == 0) {
+    if (!closing.compareAndSet(false, true)) {
+      awaitShutdown();
       return;
     }
     try {

@@ -9,6 +9,7 @@ import io.grey.core.AccessDeniedException;
 import io.grey.core.ArtifactName;
 import io.grey.core.GreyException;
 import io.grey.core.InvalidRequestException;
+import io.grey.core.NotFoundException;
 import io.grey.core.ObjectKey;
 import io.grey.core.RangeNotSatisfiableException;
 import io.grey.core.StoreUnavailableException;
@@ -28,6 +29,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -226,7 +228,7 @@ final class HttpApi {
       Optional<ByteRange> range = range(ctx);
       ReadRange read = range.isEmpty() ? ReadRange.all() : range.get().fromEnd()
           ? range.get().resolve(current.store().head(key)
-              .orElseThrow(() -> new io.grey.core.NotFoundException("no object at the presigned key")).size())
+              .orElseThrow(() -> new NotFoundException("no object at the presigned key")).size())
           : range.get().request();
       ObjectContent content = open(() -> current.store().get(key, read),
           () -> current.store().head(key), range.isPresent(), ctx);
@@ -491,8 +493,8 @@ final class HttpApi {
     return Optional.empty();
   }
 
-  private static io.grey.core.NotFoundException notFound(ArtifactPath.Task path, ArtifactName name) {
-    return new io.grey.core.NotFoundException("no artifact '" + name.value() + "' in task '" + path.task().value()
+  private static NotFoundException notFound(ArtifactPath.Task path, ArtifactName name) {
+    return new NotFoundException("no artifact '" + name.value() + "' in task '" + path.task().value()
         + "' of tenant '" + path.tenant().value() + "'");
   }
 
@@ -564,7 +566,7 @@ final class HttpApi {
 
   private static Throwable unwrap(Throwable error) {
     Throwable cause = error;
-    while ((cause instanceof Wrapped || cause instanceof java.io.UncheckedIOException) && cause.getCause() != null) {
+    while ((cause instanceof Wrapped || cause instanceof UncheckedIOException) && cause.getCause() != null) {
       cause = cause.getCause();
     }
     return cause;

@@ -2,6 +2,7 @@ package io.grey.store.local;
 
 import io.grey.core.ObjectKey;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
@@ -80,6 +81,8 @@ final class KeyLocks {
       return () -> {
         try {
           fileLock.release();
+        } catch (ClosedChannelException gone) {
+          // An interrupt closed the channel, which already dropped the lock; the write itself stands.
         } finally {
           local.unlock();
         }

@@ -6,6 +6,7 @@ import io.grey.core.store.ListPage;
 import io.grey.core.store.ListRequest;
 import io.grey.core.store.ObjectInfo;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,6 +32,8 @@ final class Listing {
   private final LocalStore store;
   private final ListRequest request;
   private final List<ObjectInfo> found = new ArrayList<>();
+  private int directoriesRead;
+  private int trailersRead;
 
   Listing(LocalStore store, ListRequest request) {
     this.store = store;
@@ -47,7 +50,9 @@ final class Listing {
     Path dir = store.root();
     if (!base.isEmpty()) {
       for (String segment : base.substring(0, base.length() - 1).split("/", -1)) {
-        if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.contains("\\")) {
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.contains("\\")
+            || segment.getBytes(StandardCharsets.UTF_8).length > 255) {
+          // No key has such a segment, so nothing can be listed under it.
           return new ListPage(List.of(), "");
         }
         dir = dir.resolve(segment);
@@ -74,7 +79,8 @@ final class Listing {
         if (!after.startsWith(full) && ObjectKey.LEXICOGRAPHIC.compare(full, after) < 0) {
           continue;
         }
-        if (walk(dir.resolve(entry.segment()), full)) {
+        Path child = dir.resolve(entry.segment());
+        if (hasSubdirectories(child) && walk(child, full)) {
           return true;
         }
       } else {
@@ -93,6 +99,32 @@ final class Listing {
     return false;
   }
 
+  /** Directories read so far, for tests that check a page costs its size and not the store's. */
+  int directoriesRead() {
+    return directoriesRead;
+  }
+
+  /** Data-file trailers read so far. */
+  int trailersRead() {
+    return trailersRead;
+  }
+
+  /**
+   * Whether {@code dir} may hold child keys. A key directory holds the key's own files and the directories of
+   * its child keys; where the file system counts links, a directory with exactly two has no subdirectory, so
+   * the common leaf needs one stat instead of a directory read.
+   */
+  private static boolean hasSubdirectories(Path dir) throws IOException {
+    try {
+      Object links = Files.getAttribute(dir, "unix:nlink");
+      return !(links instanceof Integer n && n == 2);
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return true;
+    }
+  }
+
   private Optional<ObjectInfo> object(String key, Path file) throws IOException {
     ObjectKey objectKey;
     try {
@@ -101,10 +133,12 @@ final class Listing {
       // A directory made behind the store's back with a name no key can have.
       return Optional.empty();
     }
+    trailersRead++;
     return store.readTrailer(objectKey, file).map(ObjectFile.Trailer::info);
   }
 
-  private static List<Entry> entries(Path dir) throws IOException {
+  private List<Entry> entries(Path dir) throws IOException {
+    directoriesRead++;
     List<Entry> entries = new ArrayList<>();
     try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
       for (Path child : children) {

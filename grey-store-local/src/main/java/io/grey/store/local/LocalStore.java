@@ -79,7 +79,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Concurrency.</b> Thread-safe. Write conditions are a true compare-and-swap between threads and between
  * processes on one root (see {@link KeyLocks}); the body is streamed before the lock is taken, so a slow upload
  * does not hold it. File names are the keys' UTF-8 bytes, so the JVM must use UTF-8 file names
- * ({@code sun.jnu.encoding}, for example {@code LANG=C.UTF-8}).
+ * ({@code sun.jnu.encoding}, for example {@code LANG=C.UTF-8}), and the file system must be POSIX
+ * (backslashes in names, atomic rename over an existing file, directory fsync).
+ *
+ * <p>Durability caveat: a directory created for a new key is fsynced into its parent before the put
+ * returns, but if a process dies between creating it and that fsync, a later put of the same key finds the
+ * directory present and does not fsync the parent again; only a power loss after such a crash can then lose
+ * that key.
  */
 public final class LocalStore implements BlobStore {
   static final String DATA_FILE = "\\obj";
@@ -163,6 +169,11 @@ public final class LocalStore implements BlobStore {
     return Capabilities.full().withPresign(presigner.isPresent());
   }
 
+  /**
+   * Writes the object atomically and durably: when this returns the body and its metadata are fsynced and
+   * renamed into place; on any failure, including a refused condition or a wrong declared length, the previous
+   * object is untouched. Thread- and process-safe.
+   */
   @Override
   public ObjectInfo put(ObjectKey key, InputStream body, PutOptions options) {
     ensureOpen();
@@ -213,6 +224,10 @@ public final class LocalStore implements BlobStore {
     }
   }
 
+  /**
+   * Opens the object version current at the call; later overwrites do not affect the open read. Whole reads
+   * verify size and SHA-256 at EOF.
+   */
   @Override
   public ObjectContent get(ObjectKey key, ReadRange range) {
     ensureOpen();
@@ -225,7 +240,7 @@ public final class LocalStore implements BlobStore {
       throw unavailable("get", key, e);
     }
     try {
-      ObjectInfo info = ObjectFile.read(channel, describe(key)).info();
+      ObjectInfo info = ObjectFile.read(channel, key, describe(key)).info();
       if (range.offset() > info.size()) {
         throw new RangeNotSatisfiableException("local store '" + name + "': range offset " + range.offset()
             + " is beyond the end of '" + key + "' (" + info.size() + " bytes)");
@@ -254,17 +269,19 @@ public final class LocalStore implements BlobStore {
     }
   }
 
+  /** One page in code point order; never shows temp files or the store's own files. */
   @Override
   public ListPage list(ListRequest request) {
     ensureOpen();
     try {
-      return new Listing(this, request).page();
+      return listing(request).page();
     } catch (IOException e) {
       throw new StoreUnavailableException(
           "local store '" + name + "': could not list prefix '" + request.prefix() + "' (" + reason(e) + ")", e);
     }
   }
 
+  /** Removes the object durably and prunes the directories it leaves empty; idempotent. */
   @Override
   public boolean delete(ObjectKey key) {
     ensureOpen();
@@ -297,6 +314,7 @@ public final class LocalStore implements BlobStore {
     }
   }
 
+  /** Replaces the tags durably through a sidecar naming the current version; never rewrites the body. */
   @Override
   public void setTags(ObjectKey key, Map<String, String> tags) {
     ensureOpen();
@@ -345,6 +363,11 @@ public final class LocalStore implements BlobStore {
     }
   }
 
+  /** A listing of one page, whose work counters tests can read after {@link Listing#page()}. */
+  Listing listing(ListRequest request) {
+    return new Listing(this, request);
+  }
+
   /** The data file of {@code key}, for tests that damage it behind the store's back. */
   Path dataFile(ObjectKey key) {
     return directoryOf(key).resolve(DATA_FILE);
@@ -357,7 +380,7 @@ public final class LocalStore implements BlobStore {
   /** The trailer of the data file at {@code file}, or empty if there is none. */
   Optional<ObjectFile.Trailer> readTrailer(ObjectKey key, Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      return Optional.of(ObjectFile.read(channel, describe(key)));
+      return Optional.of(ObjectFile.read(channel, key, describe(key)));
     } catch (NoSuchFileException | NotDirectoryException e) {
       return Optional.empty();
     }
@@ -443,7 +466,12 @@ public final class LocalStore implements BlobStore {
   private String nextVersion() {
     long now = Math.multiplyExact(clock.millis(), 1000L);
     long next = generation.updateAndGet(last -> Math.max(last + 1, now));
-    return String.format("%013x-%016x", next, nonce);
+    return hex(next, 13) + "-" + hex(nonce, 16);
+  }
+
+  private static String hex(long value, int digits) {
+    String h = Long.toHexString(value);
+    return h.length() >= digits ? h : "0".repeat(digits - h.length()) + h;
   }
 
   private Optional<Map<String, String>> sidecarTags(Path dir, String version) throws IOException {

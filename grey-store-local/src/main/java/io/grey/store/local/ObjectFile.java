@@ -2,7 +2,6 @@ package io.grey.store.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grey.core.IntegrityException;
 import io.grey.core.ObjectKey;
 import io.grey.core.store.ObjectInfo;
@@ -36,29 +35,76 @@ final class ObjectFile {
   }
 
   /** The trailer and footer bytes to append after the body of {@code trailer.info()}. */
-  static ByteBuffer encode(Trailer trailer) throws IOException {
+  static ByteBuffer encode(Trailer trailer) {
+    // Written by hand: this runs on every put, and a few string appends beat a general serializer.
     ObjectInfo info = trailer.info();
-    ObjectNode node = JSON.createObjectNode();
-    node.put("key", info.key().value());
-    node.put("size", info.size());
-    node.put("sha256", info.sha256());
-    node.put("version", info.version());
-    node.put("lastModified", info.lastModified().toString());
-    node.put("contentType", info.contentType());
-    node.set("metadata", JSON.valueToTree(info.metadata()));
-    node.set("tags", JSON.valueToTree(trailer.tags()));
-    byte[] json = JSON.writeValueAsBytes(node);
-    ByteBuffer out = ByteBuffer.allocate(json.length + FOOTER_BYTES);
-    out.put(json).putInt(json.length).put(MAGIC).flip();
+    StringBuilder json = new StringBuilder(256);
+    json.append("{\"key\":");
+    quote(info.key().value(), json);
+    json.append(",\"size\":").append(info.size()).append(",\"sha256\":");
+    quote(info.sha256(), json);
+    json.append(",\"version\":");
+    quote(info.version(), json);
+    json.append(",\"lastModified\":");
+    quote(info.lastModified().toString(), json);
+    json.append(",\"contentType\":");
+    quote(info.contentType(), json);
+    json.append(",\"metadata\":");
+    object(info.metadata(), json);
+    json.append(",\"tags\":");
+    object(trailer.tags(), json);
+    json.append('}');
+    byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer out = ByteBuffer.allocate(bytes.length + FOOTER_BYTES);
+    out.put(bytes).putInt(bytes.length).put(MAGIC).flip();
     return out;
   }
 
+  private static void object(Map<String, String> map, StringBuilder json) {
+    json.append('{');
+    boolean first = true;
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      if (!first) {
+        json.append(',');
+      }
+      first = false;
+      quote(e.getKey(), json);
+      json.append(':');
+      quote(e.getValue(), json);
+    }
+    json.append('}');
+  }
+
+  /** Appends {@code value} as a JSON string. */
+  static void quote(String value, StringBuilder json) {
+    json.append('"');
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '"' || c == '\\') {
+        json.append('\\').append(c);
+      } else if (c < 0x20 || (Character.isSurrogate(c) && !validPair(value, i))) {
+        json.append(String.format("\\u%04x", (int) c));
+      } else {
+        json.append(c);
+      }
+      if (Character.isHighSurrogate(c) && validPair(value, i)) {
+        json.append(value.charAt(++i));
+      }
+    }
+    json.append('"');
+  }
+
+  private static boolean validPair(String value, int i) {
+    char c = value.charAt(i);
+    return Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1));
+  }
+
   /**
-   * Reads the trailer of the data file open in {@code channel}.
+   * Reads the trailer of the data file of {@code key} open in {@code channel}.
    *
    * @throws IntegrityException if the footer or trailer is damaged or disagrees with the file's length
    */
-  static Trailer read(FileChannel channel, String what) throws IOException {
+  static Trailer read(FileChannel channel, ObjectKey key, String what) throws IOException {
     long fileSize = channel.size();
     if (fileSize < FOOTER_BYTES) {
       throw new IntegrityException(what + ": data file is too short to hold its trailer");
@@ -78,8 +124,11 @@ final class ObjectFile {
     readFully(channel, json, bodySize);
     try {
       JsonNode node = JSON.readTree(json.array());
+      if (!key.value().equals(node.get("key").asText())) {
+        throw new IntegrityException(what + ": data file belongs to another key");
+      }
       ObjectInfo info = new ObjectInfo(
-          ObjectKey.of(node.get("key").asText()),
+          key,
           node.get("size").asLong(),
           node.get("sha256").asText(),
           node.get("version").asText(),
