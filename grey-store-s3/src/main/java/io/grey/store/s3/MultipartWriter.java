@@ -51,9 +51,9 @@ final class MultipartWriter {
    * Uploads {@code file} ({@code size} bytes) under the bucket and key of {@code create}.
    *
    * @param condition sets the If-None-Match or If-Match header of the completion request
-   * @return the ETag S3 gave the completed object
+   * @return the ETag S3 gave the completed object, and when it answered
    */
-  String upload(CreateMultipartUploadRequest create, Path file, long size,
+  Written upload(CreateMultipartUploadRequest create, Path file, long size,
       Consumer<CompleteMultipartUploadRequest.Builder> condition, String operation) {
     String uploadId = call(operation + " (create multipart upload)",
         () -> client.createMultipartUpload(create).uploadId());
@@ -64,7 +64,10 @@ final class MultipartWriter {
           .multipartUpload(b -> b.parts(parts));
       condition.accept(complete);
       return call(operation + " (complete multipart upload)",
-          () -> client.completeMultipartUpload(complete.build()).eTag());
+          () -> {
+            var response = client.completeMultipartUpload(complete.build());
+            return Written.of(response.eTag(), response);
+          });
     } catch (RuntimeException | Error e) {
       abort(create, uploadId, e);
       throw e;

@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * @param endpoint an endpoint override for S3-compatible servers, or "" for AWS's own endpoint
  * @param forcePathStyle address the bucket in the path ({@code host/bucket/key}) instead of the host name
  * @param storageClass the storage class of new objects, or "" for the bucket's default
- * @param multipartThreshold bodies longer than this (or of unknown length that turn out longer) use multipart
+ * @param multipartThreshold bodies up to this length are held in memory while hashed and sent in one PUT (so each
+ *     concurrent put may hold this many bytes); longer ones, or unknown-length ones that turn out longer, are
+ *     spilled to {@code spillDir} and sent as multipart uploads
  * @param partSize the size of one multipart part, at least 5 MiB (raised if an object would need over 10,000)
  * @param maxParallelParts how many parts of one object are uploaded at the same time
  * @param presignMaxTtl the longest lifetime a presigned URL may have, at most 7 days

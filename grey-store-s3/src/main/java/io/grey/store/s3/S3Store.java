@@ -25,7 +25,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -97,6 +96,8 @@ public final class S3Store implements BlobStore {
   private final S3Presigner presigner;
   private final MultipartWriter multipart;
   private final Capabilities capabilities;
+  // Only for the rare put whose answer lacks a Date header and whose object was replaced before the HEAD.
+  private final java.time.Clock clock = java.time.Clock.systemUTC();
 
   private S3Store(S3Config config, S3Client client, S3Presigner presigner) {
     this.config = config;
@@ -177,9 +178,9 @@ public final class S3Store implements BlobStore {
       Map<String, String> metadata = new LinkedHashMap<>(options.metadata());
       metadata.put(SHA256_KEY, staged.sha256());
       metadata.put(SIZE_KEY, Long.toString(staged.size()));
-      String etag;
+      Written written;
       try {
-        etag = switch (staged) {
+        written = switch (staged) {
           case StagedBody.InMemory memory -> putObject(key, options, metadata, staged,
               RequestBody.fromContentProvider(memory::open, memory.size(), options.contentType()), operation);
           case StagedBody.Spilled spilled -> multipart.upload(createRequest(key, options, metadata), spilled.file(),
@@ -193,11 +194,11 @@ public final class S3Store implements BlobStore {
         }
         throw e;
       }
-      return infoAfterWrite(key, etag, staged, options);
+      return infoAfterWrite(key, written, staged, options);
     }
   }
 
-  private String putObject(ObjectKey key, PutOptions options, Map<String, String> metadata, StagedBody staged,
+  private Written putObject(ObjectKey key, PutOptions options, Map<String, String> metadata, StagedBody staged,
       RequestBody body, String operation) {
     PutObjectRequest.Builder request = PutObjectRequest.builder()
         .bucket(config.bucket())
@@ -218,7 +219,10 @@ public final class S3Store implements BlobStore {
       case WriteCondition.IfAbsent absent -> request.ifNoneMatch("*");
       case WriteCondition.IfVersion version -> request.ifMatch(quoted(version.version()));
     }
-    return call(operation, () -> client.putObject(request.build(), body).eTag());
+    return call(operation, () -> {
+      var response = client.putObject(request.build(), body);
+      return Written.of(response.eTag(), response);
+    });
   }
 
   private CreateMultipartUploadRequest createRequest(ObjectKey key, PutOptions options, Map<String, String> metadata) {
@@ -247,17 +251,19 @@ public final class S3Store implements BlobStore {
   /**
    * The info of the version just written. S3's PUT answer carries no last-modified time, so the store reads it
    * with a HEAD; if another writer replaced the object in between, the info is built from what this put wrote,
-   * with the time truncated to S3's one-second resolution.
+   * with the time of S3's answer (S3's resolution is one second).
    */
-  private ObjectInfo infoAfterWrite(ObjectKey key, String etag, StagedBody staged, PutOptions options) {
-    String version = unquoted(etag);
+  private ObjectInfo infoAfterWrite(ObjectKey key, Written written, StagedBody staged, PutOptions options) {
+    String version = unquoted(written.etag());
     Optional<ObjectInfo> current = head(key);
     if (current.isPresent() && current.get().version().equals(version)
         && current.get().sha256().equals(staged.sha256())) {
       return current.get();
     }
-    return new ObjectInfo(key, staged.size(), staged.sha256(), version, Instant.now().truncatedTo(ChronoUnit.SECONDS),
-        options.contentType(), options.metadata());
+    Instant answeredAt = written.answeredAt()
+        .orElseGet(() -> clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    return new ObjectInfo(key, staged.size(), staged.sha256(), version, answeredAt, options.contentType(),
+        options.metadata());
   }
 
   @Override
@@ -425,7 +431,13 @@ public final class S3Store implements BlobStore {
   public void setTags(ObjectKey key, Map<String, String> tags) {
     requireTags();
     Tags.validate(tags);
-    call("set tags of " + key.value(), () -> client.putObjectTagging(b -> b.bucket(config.bucket())
+    String operation = "set tags of " + key.value();
+    if (tags.isEmpty()) {
+      // An empty TagSet is refused by some S3 implementations; deleting the tag set is the portable way to clear.
+      call(operation, () -> client.deleteObjectTagging(b -> b.bucket(config.bucket()).key(objectName(key))));
+      return;
+    }
+    call(operation, () -> client.putObjectTagging(b -> b.bucket(config.bucket())
         .key(objectName(key)).tagging(tagging(tags))));
   }
 
