@@ -2,6 +2,7 @@ package io.grey.store.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ final class FileSlice implements ContentStreamProvider, AutoCloseable {
       opened.add(stream);
       return stream;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot open the spill file " + file, e);
+      throw new UncheckedIOException("cannot open the spill file " + file, e);
     }
   }
 

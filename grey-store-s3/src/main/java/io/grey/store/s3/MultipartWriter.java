@@ -1,6 +1,7 @@
 package io.grey.store.s3;
 
 import io.grey.core.StoreUnavailableException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -129,12 +131,12 @@ final class MultipartWriter {
     }
   }
 
-  private <T> T call(String operation, java.util.function.Supplier<T> request) {
+  private <T> T call(String operation, Supplier<T> request) {
     try {
       return request.get();
     } catch (SdkException e) {
       throw S3Errors.map(store, operation, e);
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       throw new StoreUnavailableException("store '" + store + "': " + operation + ": " + e.getMessage(), e);
     }
   }

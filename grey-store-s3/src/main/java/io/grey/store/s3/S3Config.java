@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -111,57 +112,63 @@ public record S3Config(
         Path.of(System.getProperty("java.io.tmpdir")), true);
   }
 
+  /** This configuration with the store named {@code newName}. */
   public S3Config withName(String newName) {
     return new S3Config(newName, bucket, prefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
         partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags);
   }
 
+  /** This configuration with every key stored under {@code newPrefix} inside the bucket. */
   public S3Config withPrefix(String newPrefix) {
     return new S3Config(name, bucket, newPrefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
         partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags);
   }
 
-  /** An S3-compatible endpoint such as {@code http://127.0.0.1:9000}, usually with path-style addressing. */
+  /** This configuration with an S3-compatible endpoint such as {@code http://127.0.0.1:9000}, usually with path-style addressing. */
   public S3Config withEndpoint(String newEndpoint, boolean pathStyle) {
     return new S3Config(name, bucket, prefix, region, newEndpoint, pathStyle, storageClass, multipartThreshold,
         partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags);
   }
 
+  /** This configuration with new objects written in {@code newStorageClass} ("" for the bucket default). */
   public S3Config withStorageClass(String newStorageClass) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, newStorageClass, multipartThreshold,
         partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags);
   }
 
-  /** The multipart settings: threshold, part size and parts in flight. */
+  /** This configuration with the multipart settings: threshold, part size and parts in flight. */
   public S3Config withMultipart(long newThreshold, long newPartSize, int newMaxParallelParts) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, storageClass, newThreshold,
         newPartSize, newMaxParallelParts, presignMaxTtl, credentials, spillDir, tags);
   }
 
+  /** This configuration with presigned URLs limited to {@code newMaxTtl}. */
   public S3Config withPresignMaxTtl(Duration newMaxTtl) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
         partSize, maxParallelParts, newMaxTtl, credentials, spillDir, tags);
   }
 
+  /** This configuration with {@code newCredentials}. */
   public S3Config withCredentials(S3Credentials newCredentials) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
         partSize, maxParallelParts, presignMaxTtl, newCredentials, spillDir, tags);
   }
 
+  /** This configuration staging large bodies in {@code newSpillDir}. */
   public S3Config withSpillDir(Path newSpillDir) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
         partSize, maxParallelParts, presignMaxTtl, credentials, newSpillDir, tags);
   }
 
-  /** Whether to use S3 object tagging; off for servers that do not implement it. */
+  /** This configuration with S3 object tagging on or off (off for servers that do not implement it). */
   public S3Config withTags(boolean on) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
         partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, on);
   }
 
   /** The endpoint override, if any. */
-  public java.util.Optional<URI> endpointUri() {
-    return endpoint.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(URI.create(endpoint));
+  public Optional<URI> endpointUri() {
+    return endpoint.isEmpty() ? Optional.empty() : Optional.of(URI.create(endpoint));
   }
 
   private static void checkEndpoint(String endpoint) {

@@ -1,5 +1,6 @@
 package io.grey.store.s3;
 
+import io.grey.core.InvalidKeyException;
 import io.grey.core.InvalidRequestException;
 import io.grey.core.NotFoundException;
 import io.grey.core.ObjectKey;
@@ -23,8 +24,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -97,7 +101,7 @@ public final class S3Store implements BlobStore {
   private final MultipartWriter multipart;
   private final Capabilities capabilities;
   // Only for the rare put whose answer lacks a Date header and whose object was replaced before the HEAD.
-  private final java.time.Clock clock = java.time.Clock.systemUTC();
+  private final Clock clock = Clock.systemUTC();
 
   private S3Store(S3Config config, S3Client client, S3Presigner presigner) {
     this.config = config;
@@ -261,7 +265,7 @@ public final class S3Store implements BlobStore {
       return current.get();
     }
     Instant answeredAt = written.answeredAt()
-        .orElseGet(() -> clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        .orElseGet(() -> clock.instant().truncatedTo(ChronoUnit.SECONDS));
     return new ObjectInfo(key, staged.size(), staged.sha256(), version, answeredAt, options.contentType(),
         options.metadata());
   }
@@ -369,7 +373,7 @@ public final class S3Store implements BlobStore {
   private Optional<ObjectKey> grey(String name) {
     try {
       return Optional.of(ObjectKey.of(name));
-    } catch (io.grey.core.InvalidKeyException e) {
+    } catch (InvalidKeyException e) {
       return Optional.empty();
     }
   }
@@ -455,7 +459,7 @@ public final class S3Store implements BlobStore {
     }
     String operation = "presign " + key.value();
     try {
-      java.net.URL url = switch (request.method()) {
+      URL url = switch (request.method()) {
         case GET -> presigner.presignGetObject(b -> b.signatureDuration(request.ttl())
             .getObjectRequest(g -> g.bucket(config.bucket()).key(objectName(key)))).url();
         case PUT -> presigner.presignPutObject(b -> b.signatureDuration(request.ttl())
