@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -21,12 +22,10 @@ final class S3ProxyServer implements AutoCloseable {
   private static final AtomicInteger BUCKETS = new AtomicInteger();
 
   private final S3Proxy proxy;
-  private final Path root;
   private final S3Client admin;
 
-  private S3ProxyServer(S3Proxy proxy, Path root) {
+  private S3ProxyServer(S3Proxy proxy) {
     this.proxy = proxy;
-    this.root = root;
     this.admin = S3Client.builder()
         .region(Region.US_EAST_1)
         .endpointOverride(endpoint())
@@ -38,15 +37,15 @@ final class S3ProxyServer implements AutoCloseable {
 
   /** Starts a server keeping its buckets under {@code root}. */
   static S3ProxyServer start(Path root) throws Exception {
-    return start(root, new FilesystemNio2BlobStore(root.toString()));
+    return start(new FilesystemNio2BlobStore(root.toString()));
   }
 
   /** Starts a server keeping its buckets in memory. */
   static S3ProxyServer startInMemory() throws Exception {
-    return start(Path.of(""), new TransientNio2BlobStore());
+    return start(new TransientNio2BlobStore());
   }
 
-  private static S3ProxyServer start(Path root, org.gaul.s3proxy.blobstore.BlobStore blobs) throws Exception {
+  private static S3ProxyServer start(BlobStore blobs) throws Exception {
     S3Proxy proxy = S3Proxy.builder()
         .blobStore(blobs)
         .endpoint(URI.create("http://127.0.0.1:0"))
@@ -55,15 +54,11 @@ final class S3ProxyServer implements AutoCloseable {
     proxy.start();
     Awaitility.await("s3proxy started").atMost(Duration.ofSeconds(30))
         .until(() -> "STARTED".equals(proxy.getState()));
-    return new S3ProxyServer(proxy, root);
+    return new S3ProxyServer(proxy);
   }
 
   URI endpoint() {
     return URI.create("http://127.0.0.1:" + proxy.getPort());
-  }
-
-  Path root() {
-    return root;
   }
 
   /** A client with the server's credentials, for arranging and inspecting behind the store's back. */

@@ -46,6 +46,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /** The S3 store's own paths against s3proxy: multipart, aborts, conditions on multipart, presign, errors. */
@@ -309,6 +311,63 @@ class S3StoreTest {
           .as("bucket keys").extracting(o -> o.key()).containsExactly("tenants/grey/a/b");
       assertThat(store.list(io.grey.core.store.ListRequest.prefix("a/")).objects())
           .as("listing through the store").extracting(info -> info.key().value()).containsExactly("a/b");
+    }
+  }
+
+  /** Records every HTTP request the SDK transmits: operation name and the request itself. */
+  private static final class Recorder implements ExecutionInterceptor {
+    final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<SdkHttpRequest> http = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+      sent.add(context.request().getClass().getSimpleName());
+      http.add(context.httpRequest());
+    }
+  }
+
+  @Test
+  void rangeStartingAtTheSizeIsServedWithoutAskingS3ForAnInvalidRange() {
+    Recorder recorder = new Recorder();
+    ObjectKey key = ObjectKey.of("ranged");
+    try (S3Store store = S3Store.create(server.config(bucket), List.of(recorder))) {
+      store.put(key, DeterministicBody.of(11, 100).open(), PutOptions.ofLength(100));
+      recorder.sent.clear();
+
+      try (ObjectContent content = store.get(key, io.grey.core.store.ReadRange.from(100))) {
+        assertThat(content.readAllBytes()).as("bytes from offset == size").isEmpty();
+      }
+      assertThat(recorder.sent).as("requests sent for a read at offset == size").containsExactly("HeadObjectRequest");
+    }
+  }
+
+  @Test
+  void singlePutSendsTheBodysSha256ForS3ToCheck() {
+    Recorder recorder = new Recorder();
+    DeterministicBody body = DeterministicBody.of(12, 1000);
+    try (S3Store store = S3Store.create(server.config(bucket), List.of(recorder))) {
+      store.put(ObjectKey.of("checked"), body.open(), PutOptions.ofLength(1000));
+    }
+    String expected = java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(body.sha256()));
+    SdkHttpRequest put = recorder.http.stream().filter(r -> r.method() == SdkHttpMethod.PUT).findFirst().orElseThrow();
+    assertThat(put.firstMatchingHeader("x-amz-checksum-sha256")).as("x-amz-checksum-sha256 of the PUT")
+        .contains(expected);
+    assertThat(put.firstMatchingHeader("x-amz-meta-grey-sha256")).as("x-amz-meta-grey-sha256 of the PUT")
+        .contains(body.sha256());
+  }
+
+  @Test
+  void serverErrorIsStoreUnavailableAfterExactlyOneAttempt() {
+    Recorder recorder = new Recorder();
+    try (S3Store store = S3Store.create(server.config(bucket), List.of(recorder))) {
+      store.put(ObjectKey.of("a/b"), InputStream.nullInputStream(), PutOptions.ofLength(0));
+      recorder.sent.clear();
+
+      // s3proxy's in-memory file system cannot put a/b/c under the file a/b and answers HTTP 500.
+      assertThatThrownBy(() -> store.put(ObjectKey.of("a/b/c"), InputStream.nullInputStream(), PutOptions.ofLength(0)))
+          .as("put answered with HTTP 500").isInstanceOf(StoreUnavailableException.class).hasMessageContaining("500");
+      assertThat(recorder.sent).as("attempts of the failed put (the SDK must not retry)")
+          .containsExactly("PutObjectRequest");
     }
   }
 
