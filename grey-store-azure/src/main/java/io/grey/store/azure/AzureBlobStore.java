@@ -26,6 +26,7 @@ import io.grey.core.InvalidRequestException;
 import io.grey.core.NotFoundException;
 import io.grey.core.ObjectKey;
 import io.grey.core.RangeNotSatisfiableException;
+import io.grey.core.StoreUnavailableException;
 import io.grey.core.store.BlobStore;
 import io.grey.core.store.Capabilities;
 import io.grey.core.store.ListPage;
@@ -173,7 +174,7 @@ public final class AzureBlobStore implements BlobStore {
       BlobProperties properties = in.getProperties();
       ObjectInfo info = info(key, properties);
       long recordedSize = MetadataNames.greyEntry(properties.getMetadata(), MetadataNames.SIZE)
-          .map(Long::parseLong).orElse(info.size());
+          .flatMap(AzureBlobStore::parseSize).orElse(info.size());
       // A blob written without Grey (no recorded digest) is served as it is: there is nothing to verify against.
       InputStream stream = info.sha256().isEmpty() ? in
           : new VerifyingInputStream(in, info.sha256(), recordedSize, where(key));
@@ -195,6 +196,10 @@ public final class AzureBlobStore implements BlobStore {
     try {
       return new ObjectContent(info, range, blob.openInputStream(read, Context.NONE));
     } catch (RuntimeException e) {
+      if (AzureErrors.isConditionNotMet(e)) {
+        // Rewritten between reading its properties and opening the range: a fresh call reads the new version.
+        throw new StoreUnavailableException("azure: " + where(key) + " changed while its range was opened", e);
+      }
       throw AzureErrors.map("read", where(key), e);
     }
   }
@@ -354,6 +359,15 @@ public final class AzureBlobStore implements BlobStore {
         MetadataNames.greyEntry(item.getMetadata(), MetadataNames.SHA256).orElse(""), version(p.getETag()),
         p.getLastModified().toInstant(), contentType(p.getContentType()),
         MetadataNames.userMetadata(item.getMetadata()));
+  }
+
+  private static Optional<Long> parseSize(String recorded) {
+    try {
+      return Optional.of(Long.parseLong(recorded));
+    } catch (NumberFormatException e) {
+      // A mangled size cannot match any body, so the read fails its integrity check at EOF.
+      return Optional.of(-1L);
+    }
   }
 
   private static String contentType(String contentType) {

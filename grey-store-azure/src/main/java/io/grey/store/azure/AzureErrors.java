@@ -50,6 +50,12 @@ final class AzureErrors {
     return storage != null && storage.getStatusCode() == 404;
   }
 
+  /** Whether an ETag condition of the request did not hold. */
+  static boolean isConditionNotMet(Throwable error) {
+    BlobStorageException storage = find(error, BlobStorageException.class);
+    return storage != null && storage.getStatusCode() == 412;
+  }
+
   /** Whether the commit was refused because its blocks are no longer staged (a concurrent commit took them). */
   static boolean isInvalidBlockList(Throwable error) {
     BlobStorageException storage = find(error, BlobStorageException.class);
