@@ -1,0 +1,2 @@
+/** Grey's Azure Blob Storage backend. */
+package io.grey.store.azure;
