@@ -54,7 +54,7 @@ final class ServerContender implements Contender {
   }
 
   private URI uri(String name) {
-    return server.baseUri().resolve("/v1/artifacts/bench/t/" + name);
+    return server.baseUri().resolve("/v1/artifacts/default/bench/" + name);
   }
 
   @Override
