@@ -216,7 +216,7 @@ public final class GreyServer implements AutoCloseable {
       for (Connector connector : jetty.getConnectors()) {
         HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
         if (http != null) {
-          http.setInputBufferSize(BodyCopy.BUFFER_SIZE);
+          http.setInputBufferSize(BodyCopy.CONNECTION_BUFFER_SIZE);
         }
       }
     }
