@@ -51,13 +51,19 @@ public final class EndToEndBench {
         table.row(results.get("raw+sha256 put"), rawPut);
         table.row(localPut, rawPut);
         table.row(results.get("server put"), localPut);
+        Measurement rawNew = results.get("raw put new key");
+        Measurement localNew = results.get("local put new key");
+        table.row(rawNew, rawNew);
+        table.row(localNew, rawNew);
+        table.row(results.get("server put new key"), localNew);
         table.row(rawGet, rawGet);
         table.row(results.get("raw+sha256 get"), rawGet);
         table.row(localGet, rawGet);
         table.row(results.get("server get"), localGet);
-        out.printf(Locale.ROOT, "ratios %s: local/raw put %.2fx get %.2fx (goal <= 1.30x); server/local put %.2fx get %.2fx (goal <= 2.00x at 64 MiB)%n",
+        out.printf(Locale.ROOT, "ratios %s: local/raw put %.2fx (new key %.2fx) get %.2fx (goal <= 1.30x); server/local put %.2fx get %.2fx (goal <= 2.00x at 64 MiB)%n",
             BenchTable.size(size),
-            localPut.medianNanos() / rawPut.medianNanos(), localGet.medianNanos() / rawGet.medianNanos(),
+            localPut.medianNanos() / rawPut.medianNanos(), localNew.medianNanos() / rawNew.medianNanos(),
+            localGet.medianNanos() / rawGet.medianNanos(),
             results.get("server put").medianNanos() / localPut.medianNanos(),
             results.get("server get").medianNanos() / localGet.medianNanos());
       }
@@ -72,6 +78,7 @@ public final class EndToEndBench {
     new SplittableRandom(size).nextBytes(payload);
     Map<String, List<Long>> puts = new LinkedHashMap<>();
     Map<String, List<Long>> gets = new LinkedHashMap<>();
+    Map<String, List<Long>> newPuts = new LinkedHashMap<>();
     // One unrecorded warm-up round lets the JIT and the page cache settle for every contender.
     for (int round = -1; round < rounds; round++) {
       for (int c = 0; c < contenders.size(); c++) {
@@ -79,7 +86,14 @@ public final class EndToEndBench {
         Contender contender = contenders.get(Math.floorMod(c + round, contenders.size()));
         List<Long> putTimes = puts.computeIfAbsent(contender.label(), k -> new ArrayList<>());
         List<Long> getTimes = gets.computeIfAbsent(contender.label(), k -> new ArrayList<>());
+        List<Long> newPutTimes = newPuts.computeIfAbsent(contender.label(), k -> new ArrayList<>());
         for (int i = 0; i < ops; i++) {
+          // A put of a key never written before: the file system creates a directory entry (and, for the
+          // local store, the key's directory) as well as the file.
+          String fresh = "new-" + size + "-" + round + "-" + i;
+          long n0 = System.nanoTime();
+          contender.put(fresh, payload);
+          long n1 = System.nanoTime();
           String name = "obj-" + size + "-" + (i % 64);
           long t0 = System.nanoTime();
           contender.put(name, payload);
@@ -92,6 +106,7 @@ public final class EndToEndBench {
           if (round >= 0) {
             putTimes.add(t1 - t0);
             getTimes.add(t2 - t1);
+            newPutTimes.add(n1 - n0);
           }
         }
       }
@@ -99,6 +114,7 @@ public final class EndToEndBench {
     Map<String, Measurement> results = new LinkedHashMap<>();
     for (Contender contender : contenders) {
       results.put(contender.label() + " put", new Measurement(contender.label() + " put", size, toArray(puts.get(contender.label()))));
+      results.put(contender.label() + " put new key", new Measurement(contender.label() + " put new key", size, toArray(newPuts.get(contender.label()))));
       results.put(contender.label() + " get", new Measurement(contender.label() + " get", size, toArray(gets.get(contender.label()))));
     }
     return results;
