@@ -1,5 +1,6 @@
 package io.grey.server;
 
+import io.grey.testkit.MutableClock;
 import static io.grey.server.TestNodes.TOKEN_A;
 import static io.grey.server.TestNodes.get;
 import static io.grey.server.TestNodes.put;
