@@ -350,10 +350,10 @@ class EncryptionLayerTest {
   }
 
   @Test
-  void theSpoolDirectoryIsEmptyAfterPutsThatSucceededAndFailed() throws IOException {
-    put(KEY, new byte[5000]);
-    assertThatThrownBy(() -> store.put(OTHER, new ByteArrayInputStream(new byte[10]), PutOptions.ofLength(11)))
-        .as("a short body").isInstanceOf(InvalidRequestException.class);
+  void theSpoolDirectoryIsEmptyAfterLargePutsThatSucceededAndFailed() throws IOException {
+    put(KEY, new byte[300_000]);
+    assertThatThrownBy(() -> store.put(OTHER, new ByteArrayInputStream(new byte[300_000]),
+        PutOptions.ofLength(300_001))).as("a short body").isInstanceOf(InvalidRequestException.class);
 
     try (var files = Files.list(dir.resolve("spool"))) {
       assertThat(files.toList()).as("spool files left behind").isEmpty();

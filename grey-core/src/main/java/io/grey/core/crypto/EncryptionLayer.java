@@ -20,16 +20,12 @@ import io.grey.core.store.PresignRequest;
 import io.grey.core.store.PutOptions;
 import io.grey.core.store.ReadRange;
 import io.grey.core.store.VerifyingInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -82,9 +78,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <h2>Writes</h2>
  *
  * Metadata precedes the body in every backend's write, but the plaintext digest is known only after the body; a
- * put therefore encrypts the body to a spool file (ciphertext only, 0600, deleted afterwards) in the configured
- * directory and then writes it to the wrapped store with its known length. Memory stays constant; the spool
- * needs disk for one object per concurrent put. A body shorter or longer than its declared length is refused
+ * put therefore encrypts the body to a spool (ciphertext only: in memory up to 256 KiB, beyond that a 0600 file
+ * in the configured directory, deleted afterwards) and then writes it to the wrapped store with its known
+ * length. Memory stays constant; a large object needs its size in spool disk space while it is being put. A body shorter or longer than its declared length is refused
  * before anything reaches the wrapped store. Durability, conditions, versions and tags are the wrapped store's.
  *
  * <h2>Errors</h2>
@@ -110,6 +106,7 @@ public final class EncryptionLayer implements Layer {
   private static final int DATA_KEY_BYTES = 32;
   private static final long MAX_SEGMENTS = 1L << 32;
   private static final int MAX_OPEN_ATTEMPTS = 5;
+  private static final int SPOOL_MEMORY_BYTES = 256 * 1024;
 
   private final KeyProvider keys;
   private final Path spoolDirectory;
@@ -209,14 +206,12 @@ public final class EncryptionLayer implements Layer {
               + " is reserved by the encryption layer (names starting with grey-plain- or grey-enc-)");
         }
       }
-      Path spool = createSpool(key);
-      try {
+      try (Spool spool = new Spool(spoolDirectory, SPOOL_MEMORY_BYTES)) {
         Sealed sealed;
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(spool), 64 * 1024)) {
-          sealed = seal(key, body, options, out);
+        try {
+          sealed = seal(key, body, options, spool);
         } catch (IOException e) {
-          throw new StoreUnavailableException("encryption spool " + spool + " for " + key + " failed: "
-              + e.getMessage(), e);
+          throw new StoreUnavailableException(spool.where() + " for " + key + " failed: " + e.getMessage(), e);
         }
         Map<String, String> metadata = new HashMap<>(options.metadata());
         metadata.put(PLAIN_SIZE, Long.toString(sealed.plainSize()));
@@ -224,31 +219,15 @@ public final class EncryptionLayer implements Layer {
         metadata.put(HEADER, Base64.getUrlEncoder().withoutPadding().encodeToString(sealed.headerBytes()));
         PutOptions stored = new PutOptions(sealed.header().cipherSize(sealed.plainSize()), options.condition(),
             options.contentType(), metadata, options.tags());
-        try (InputStream in = Files.newInputStream(spool)) {
+        try (InputStream in = spool.input()) {
           return open(inner.put(key, in, stored)).info();
         } catch (IOException e) {
-          throw new StoreUnavailableException("encryption spool " + spool + " for " + key + " failed: "
-              + e.getMessage(), e);
+          throw new StoreUnavailableException(spool.where() + " for " + key + " failed: " + e.getMessage(), e);
         }
-      } finally {
-        try {
-          Files.deleteIfExists(spool);
-        } catch (IOException e) {
-          // Only ciphertext is left behind, and the next put does not depend on it.
-        }
-      }
-    }
-
-    private Path createSpool(ObjectKey key) {
-      try {
-        Files.createDirectories(spoolDirectory);
-        FileAttribute<?>[] attributes = Files.getFileStore(spoolDirectory).supportsFileAttributeView("posix")
-            ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-            : new FileAttribute<?>[0];
-        return Files.createTempFile(spoolDirectory, "grey-enc-", ".spool", attributes);
       } catch (IOException e) {
-        throw new StoreUnavailableException("encryption spool directory " + spoolDirectory + " is not usable for "
-            + key + ": " + e.getMessage(), e);
+        // Only ciphertext can be left behind, and no later put depends on it.
+        throw new StoreUnavailableException("encryption spool for " + key + " could not be removed: "
+            + e.getMessage(), e);
       }
     }
 
