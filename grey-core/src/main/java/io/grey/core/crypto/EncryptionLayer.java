@@ -89,7 +89,15 @@ import javax.crypto.spec.SecretKeySpec;
  * is an {@link IntegrityException} naming the object. A KEK the provider does not hold, or one that does not
  * unwrap the data key (a different key under the same id, or an altered wrapped key), is a
  * {@link ConfigException} naming the object and the key id, never the key: it is fixed by configuring the right
- * keyring. Presign is off: a presigned URL would hand out ciphertext. Thread-safe.
+ * keyring. An object in the wrapped store that the layer did not write is refused by head, get and list with an
+ * {@link IntegrityException}. Presign is off: a presigned URL would hand out ciphertext.
+ *
+ * <h2>Key rotation</h2>
+ *
+ * New objects are wrapped under the provider's current KEK; an object names its KEK in its header, so older
+ * objects stay readable as long as the provider keeps their KEK. Re-wrapping an existing object's data key under
+ * a newer KEK is not offered: the header lives in the body and in metadata, and this SPI can change neither
+ * without rewriting the object, so re-wrapping means reading and putting the object again. Thread-safe.
  */
 public final class EncryptionLayer implements Layer {
   /** Plaintext bytes per segment unless configured otherwise. */

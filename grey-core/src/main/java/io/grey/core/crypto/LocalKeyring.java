@@ -4,6 +4,7 @@ import io.grey.core.ConfigException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -35,7 +36,8 @@ import javax.crypto.spec.SecretKeySpec;
  * current. Data keys are wrapped with AES key wrap (RFC 3394), which needs no nonce and so has no per-KEK usage
  * limit. The file is created atomically with permissions 0600 and is never replaced by a second creator; a file
  * readable or writable by group or others is refused. {@link #rotate()} adds a new current KEK and keeps the old
- * ones, so objects wrapped earlier stay readable. Thread-safe; rotation is serialised within this process.
+ * ones, so objects wrapped earlier stay readable. Thread-safe; rotations are serialised within this process and,
+ * through a lock file beside the keyring, across processes.
  *
  * <p>File format (UTF-8 text, one entry per line, {@code #} comments):
  *
@@ -54,6 +56,7 @@ public final class LocalKeyring implements KeyProvider {
   private static final Pattern ID = Pattern.compile("[0-9a-f]{16}");
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
   private static final int KEK_BYTES = 32;
+  private static final Object ROTATION = new Object();
 
   private final Path file;
   private final SecureRandom random;
@@ -115,7 +118,22 @@ public final class LocalKeyring implements KeyProvider {
    * @return the new current key id
    * @throws ConfigException if the keyring cannot be written; nothing changed then
    */
-  public synchronized String rotate() {
+  public String rotate() {
+    // Rotation rewrites the whole file from what it holds now; two rotations interleaving would drop a KEK and
+    // with it every object wrapped under it, so rotations are serialised in this process and across processes.
+    synchronized (ROTATION) {
+      Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+      try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock held = lock.lock()) {
+        return rotateLocked();
+      } catch (IOException e) {
+        throw new ConfigException("keyring " + file + ": could not lock " + lockFile + " to rotate ("
+            + e.getMessage() + ")", e);
+      }
+    }
+  }
+
+  private String rotateLocked() {
     Snapshot before = load(file);
     Map<String, SecretKey> keks = new LinkedHashMap<>(before.keks());
     String id = newId(random, keks);
