@@ -1,6 +1,7 @@
 package io.grey.core.crypto;
 
 import io.grey.core.IntegrityException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -78,7 +79,7 @@ record EnvelopeHeader(int segmentSize, String keyId, byte[] wrappedKey, byte[] n
         throw new IntegrityException(what + ": encryption header has trailing bytes");
       }
       return new EnvelopeHeader(segmentSize, new String(id, StandardCharsets.UTF_8), wrapped, prefix);
-    } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw new IntegrityException(what + ": malformed encryption header (" + e.getMessage() + ")", e);
     }
   }

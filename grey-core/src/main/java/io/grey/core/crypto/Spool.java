@@ -1,5 +1,6 @@
 package io.grey.core.crypto;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +56,7 @@ final class Spool extends OutputStream {
         ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
         : new FileAttribute<?>[0];
     file = Files.createTempFile(directory, "grey-enc-", ".spool", attributes);
-    fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
+    fileOut = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
     fileOut.write(memory, 0, count);
     memory = null;
   }

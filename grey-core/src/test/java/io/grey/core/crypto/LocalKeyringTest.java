@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The keyring file: owner-only permissions, atomic creation, rotation that keeps old keys, typed errors. */
 class LocalKeyringTest {
   @TempDir Path dir;
   private final SecureRandom random = new SecureRandom();
