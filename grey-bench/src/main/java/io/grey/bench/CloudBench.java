@@ -58,11 +58,11 @@ public final class CloudBench {
         + " parts, 4 in flight");
     out.println("raw-azure: BlobClient.upload(stream, length, overwrite) (one Put Blob up to 256 MiB, no client-side"
         + " checksum) / downloadStream to a null sink; same JDK HTTP client on virtual threads, one try per call");
+    out.println("grey-azure extra work: SHA-256 while reading the body, above 8 MiB staged 8 MiB blocks 4 in flight +"
+        + " Put Block List; get through openInputStream in 4 MiB ranges pinned to the ETag, SHA-256 verified");
     out.println("probes: each piece of Grey's extra work timed alone in the same run; 'X instead of Y' costs X - Y;"
         + " 'as S3Store' = S3Store's client settings (checksums WHEN_REQUIRED) and headers (metadata,"
         + " x-amz-checksum-sha256); \"grey's blob\" = the blob grey-azure wrote (block-committed above 8 MiB)");
-    out.println("grey-azure extra work: SHA-256 while reading the body, above 8 MiB staged 8 MiB blocks 4 in flight +"
-        + " Put Block List; get through openInputStream in 4 MiB ranges pinned to the ETag, SHA-256 verified");
     try (S3ProxyHost s3 = S3ProxyHost.start(Files.createDirectories(work.resolve("s3proxy")));
         AzuriteServer azurite = AzuriteServer.start();
         S3Client rawClient = S3Clients.raw(s3.endpoint());
