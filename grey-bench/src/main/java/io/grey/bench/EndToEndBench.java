@@ -39,7 +39,7 @@ public final class EndToEndBench {
         Contender local = LocalStoreContender.open(work.resolve("local"));
         Contender server = ServerContender.start(work.resolve("server"))) {
       List<Contender> contenders = List.of(raw, rawHashed, local, server);
-      BenchTable table = new BenchTable(out);
+      BenchTable table = BenchTable.forFormat(out);
       for (int size : new int[] {SMALL, LARGE}) {
         int ops = size == SMALL ? smallOps : largeOps;
         Map<String, Measurement> results = measure(contenders, size, ops, rounds);
@@ -60,19 +60,24 @@ public final class EndToEndBench {
         table.row(results.get("raw+sha256 get"), rawGet);
         table.row(localGet, rawGet);
         table.row(results.get("server get"), localGet);
-        out.printf(Locale.ROOT, "ratios %s: local/raw put %.2fx (new key %.2fx) get %.2fx (goal <= 1.30x); server/local put %.2fx get %.2fx (goal <= 2.00x at 64 MiB)%n",
+        table.note(String.format(Locale.ROOT, "ratios %s: local/raw put %.2fx (new key %.2fx) get %.2fx (goal <= 1.30x); server/local put %.2fx get %.2fx (goal <= 2.00x at 64 MiB)",
             BenchTable.size(size),
             localPut.medianNanos() / rawPut.medianNanos(), localNew.medianNanos() / rawNew.medianNanos(),
             localGet.medianNanos() / rawGet.medianNanos(),
             results.get("server put").medianNanos() / localPut.medianNanos(),
-            results.get("server get").medianNanos() / localGet.medianNanos());
+            results.get("server get").medianNanos() / localGet.medianNanos()));
       }
     } finally {
       deleteTree(work);
     }
   }
 
-  private static Map<String, Measurement> measure(List<Contender> contenders, int size, int ops, int rounds)
+  /**
+   * Runs {@code ops} put+get pairs of a {@code size}-byte payload per contender per round, after one unrecorded
+   * warm-up round, and returns each contender's put and get timings keyed {@code "<label> put"} and
+   * {@code "<label> get"}.
+   */
+  static Map<String, Measurement> measure(List<Contender> contenders, int size, int ops, int rounds)
       throws Exception {
     byte[] payload = new byte[size];
     new SplittableRandom(size).nextBytes(payload);
@@ -120,11 +125,11 @@ public final class EndToEndBench {
     return results;
   }
 
-  private static long[] toArray(List<Long> values) {
+  static long[] toArray(List<Long> values) {
     return values.stream().mapToLong(Long::longValue).toArray();
   }
 
-  private static void deleteTree(Path root) throws Exception {
+  static void deleteTree(Path root) throws Exception {
     if (!Files.exists(root)) {
       return;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grey.core.ConfigException;
 import io.grey.core.DataClass;
+import io.grey.testkit.AzuriteServer;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;

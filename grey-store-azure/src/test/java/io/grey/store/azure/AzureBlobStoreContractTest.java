@@ -10,6 +10,7 @@ import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import io.grey.core.ObjectKey;
 import io.grey.core.store.BlobStore;
+import io.grey.testkit.AzuriteServer;
 import io.grey.testkit.BlobStoreContract;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +39,7 @@ class AzureBlobStoreContractTest extends BlobStoreContract {
   protected BlobStore openStore(Path scratch) {
     String suffix = ProcessHandle.current().pid() + "-" + STORES.incrementAndGet();
     stateContainer = "state-" + suffix;
-    return AzureBlobStore.create(azurite.config().withContainers("artifacts-" + suffix, "proofs-" + suffix,
+    return AzureBlobStore.create(AzuriteAccount.config(azurite).withContainers("artifacts-" + suffix, "proofs-" + suffix,
         stateContainer));
   }
 

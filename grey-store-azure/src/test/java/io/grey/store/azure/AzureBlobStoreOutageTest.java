@@ -8,6 +8,7 @@ import io.grey.core.ObjectKey;
 import io.grey.core.StoreUnavailableException;
 import io.grey.core.store.ListRequest;
 import io.grey.core.store.PutOptions;
+import io.grey.testkit.AzuriteServer;
 import io.grey.testkit.DeterministicBody;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class AzureBlobStoreOutageTest {
     AzureBlobStore store;
     ObjectKey key = ObjectKey.of("artifacts/t/k/outage");
     try {
-      store = AzureBlobStore.create(azurite.config().withBlockSize(64 * 1024)
+      store = AzureBlobStore.create(AzuriteAccount.config(azurite).withBlockSize(64 * 1024)
           .withContainers("artifacts-o", "proofs-o", "state-o"));
       store.put(key, InputStream.nullInputStream(), PutOptions.ofLength(0));
     } finally {

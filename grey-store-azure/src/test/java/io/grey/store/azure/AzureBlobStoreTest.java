@@ -18,6 +18,7 @@ import io.grey.core.store.ObjectInfo;
 import io.grey.core.store.PresignRequest;
 import io.grey.core.store.PutOptions;
 import io.grey.core.store.WriteCondition;
+import io.grey.testkit.AzuriteServer;
 import io.grey.testkit.DeterministicBody;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -69,7 +70,7 @@ class AzureBlobStoreTest {
 
   @BeforeEach
   void openStore() {
-    store = open(azurite.config().withBlockSize(BLOCK));
+    store = open(AzuriteAccount.config(azurite).withBlockSize(BLOCK));
   }
 
   @AfterEach
@@ -193,7 +194,7 @@ class AzureBlobStoreTest {
   void configuredAccessTierIsSetOnSingleAndMultiBlockPuts() {
     ObjectKey small = ObjectKey.of("artifacts/t/k/cool-small");
     ObjectKey large = ObjectKey.of("artifacts/t/k/cool-large");
-    try (AzureBlobStore cool = open(azurite.config().withBlockSize(BLOCK).withAccessTier("Cool"))) {
+    try (AzureBlobStore cool = open(AzuriteAccount.config(azurite).withBlockSize(BLOCK).withAccessTier("Cool"))) {
       cool.put(small, DeterministicBody.of(6, 10).open(), PutOptions.ofLength(10));
       cool.put(large, DeterministicBody.of(7, 3L * BLOCK).open(), PutOptions.defaults());
     }
@@ -272,7 +273,7 @@ class AzureBlobStoreTest {
 
   @Test
   void presignLongerThanTheConfiguredMaximumIsAnInvalidRequest() {
-    try (AzureBlobStore limited = open(azurite.config().withPresignMaxTtl(Duration.ofMinutes(10)))) {
+    try (AzureBlobStore limited = open(AzuriteAccount.config(azurite).withPresignMaxTtl(Duration.ofMinutes(10)))) {
       assertThatThrownBy(() -> limited.presign(ObjectKey.of("artifacts/t/k/x"), PresignRequest.get(Duration.ofHours(1))))
           .as("a TTL above presign_max_ttl").isInstanceOf(InvalidRequestException.class);
     }

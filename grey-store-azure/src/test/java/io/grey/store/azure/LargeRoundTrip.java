@@ -5,6 +5,7 @@ import io.grey.core.store.Digests;
 import io.grey.core.store.ObjectContent;
 import io.grey.core.store.ObjectInfo;
 import io.grey.core.store.PutOptions;
+import io.grey.testkit.AzuriteServer;
 import io.grey.testkit.DeterministicBody;
 import java.io.InputStream;
 import java.security.MessageDigest;

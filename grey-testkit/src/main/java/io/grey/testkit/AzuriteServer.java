@@ -1,4 +1,4 @@
-package io.grey.store.azure;
+package io.grey.testkit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -18,9 +18,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Azurite blob service in a child process for tests: installed once per checkout into
+ * A real Azurite blob service in a child process, for tests and benchmarks: installed once per checkout into
  * {@code <repo>/.build-tools/azurite} (npm, under a file lock so parallel JVMs do not race), started on a free
- * port, stopped with its whole process tree. Uses Azurite's published development account.
+ * port, stopped with its whole process tree. Uses Azurite's published development account. Thread-safe; each
+ * instance owns one Azurite process.
  */
 public final class AzuriteServer implements AutoCloseable {
   /** Azurite's well-known development account. */
@@ -87,11 +88,6 @@ public final class AzuriteServer implements AutoCloseable {
   /** The blob endpoint of the development account. */
   public String endpoint() {
     return "http://127.0.0.1:" + port + "/" + ACCOUNT;
-  }
-
-  /** A store config for the development account at this server, other keys at their defaults. */
-  public AzureBlobConfig config() {
-    return AzureBlobConfig.of(ACCOUNT, KEY).withEndpoint(endpoint());
   }
 
   /** Stops Azurite and every process it started, and waits until they are gone. */
