@@ -9,8 +9,10 @@ import io.grey.core.config.GreyConfig;
 import io.grey.core.store.BlobStores;
 import io.grey.core.store.StoreContext;
 import io.grey.core.store.StoreDescription;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,5 +140,15 @@ class AzureConfigFileTest {
   @Test
   void theAzureKindIsFoundThroughTheServiceLoader() {
     assertThat(BlobStores.provider("azure")).isInstanceOf(AzureBlobStoreProvider.class);
+  }
+  @Test
+  void theCommentedAzureExampleOfTheDocsIsAValidSection() throws Exception {
+    List<String> lines = Files.readAllLines(Path.of("../docs/grey.example.yaml"));
+    StringBuilder yaml = new StringBuilder();
+    for (int i = lines.indexOf("# azure:"); i >= 0 && i < lines.size() && lines.get(i).startsWith("# "); i++) {
+      yaml.append(lines.get(i).substring(2)).append('\n');
+    }
+    assertThat(yaml).as("docs/grey.example.yaml has a commented azure section").startsWith("azure:\n");
+    assertThat(read(yaml.toString())).isEqualTo(AzureBlobConfig.of("greystorageprod", KEY));
   }
 }

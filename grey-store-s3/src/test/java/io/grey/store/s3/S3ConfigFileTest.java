@@ -12,6 +12,7 @@ import io.grey.core.store.StoreDescription;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -236,5 +237,18 @@ class S3ConfigFileTest {
   @Test
   void theS3KindIsFoundThroughTheServiceLoader() {
     assertThat(BlobStores.provider("s3")).isInstanceOf(S3StoreProvider.class);
+  }
+  @Test
+  void theCommentedAwsExampleOfTheDocsIsAValidSection() throws Exception {
+    List<String> lines = Files.readAllLines(Path.of("../docs/grey.example.yaml"));
+    StringBuilder yaml = new StringBuilder();
+    for (int i = lines.indexOf("# aws:"); i >= 0 && i < lines.size() && lines.get(i).startsWith("# "); i++) {
+      yaml.append(lines.get(i).substring(2)).append('\n');
+    }
+    assertThat(yaml).as("docs/grey.example.yaml has a commented aws section").startsWith("aws:\n");
+    S3Config config = read(yaml.toString());
+    assertThat(config.bucket()).isEqualTo("grey-artifacts-prod");
+    assertThat(config.credentials()).isEqualTo(S3Credentials.defaultChain());
+    assertThat(config.tags()).isTrue();
   }
 }
