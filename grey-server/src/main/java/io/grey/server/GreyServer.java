@@ -78,7 +78,9 @@ public final class GreyServer implements AutoCloseable {
    * ({@code <data_dir>/credentials}, 0600) is created on the first start and reused afterwards.
    *
    * @throws ConfigException if the configuration cannot be served (duplicate tokens, a bad public URL)
-   * @throws StoreUnavailableException if the port cannot be bound or the data directory cannot be used
+   * @throws StoreUnavailableException if the port cannot be bound, the data directory cannot be used or the
+   *     backend cannot be reached
+   * @throws io.grey.core.ProviderNotAvailableException if {@code storage.backend}'s module is not on the class path
    */
   public static GreyServer start(GreyConfig config) {
     return start(config, Clock.systemUTC());

@@ -18,10 +18,10 @@ import java.util.Objects;
 
 /**
  * The store a node serves from: the backend {@code storage.backend} chose (opened through
- * {@link io.grey.core.store.BlobStores}; the local store by default) wrapped, innermost first, in metrics (so every attempt to the
- * backend is measured), retry, tracing (one span per logical call) and, when enabled, audit (one entry per
- * logical call, naming the caller's {@link io.grey.core.context.CallContext} actor). The server and its tests
- * build it through this one factory, so the tests exercise exactly the stack that serves requests.
+ * {@link io.grey.core.store.BlobStores}; the local store by default) wrapped, innermost first, in metrics (so
+ * every attempt to the backend is measured), retry, tracing (one span per logical call) and, when enabled, audit
+ * (one entry per logical call, naming the caller's {@link io.grey.core.context.CallContext} actor). The server
+ * and its tests build it through this one factory, so the tests exercise exactly the stack that serves requests.
  */
 final class StoreStack implements AutoCloseable {
   private final BlobStore store;

@@ -91,7 +91,8 @@ public final class ArtifactStore {
 
   /**
    * Writes an artifact as {@code options} say (length, condition, content type, metadata, tags) plus the cost
-   * tags when the store has the tags capability. Use {@code options.withCondition(WriteCondition.ifAbsent())} to create only.
+   * tags when the store has the tags capability. Use {@code options.withCondition(WriteCondition.ifAbsent())} to
+   * create only.
    *
    * @throws InvalidRequestException if a caller tag uses a cost tag's name (they cannot be overridden) or
    *     there are more than 7 caller tags; nothing is written

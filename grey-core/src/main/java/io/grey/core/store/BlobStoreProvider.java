@@ -9,7 +9,10 @@ import io.grey.core.config.ConfigSection;
  * {@link BlobStores}. Implementations are stateless and thread-safe.
  */
 public interface BlobStoreProvider {
-  /** The value of {@code storage.backend} that selects this provider: {@code local}, {@code s3}, {@code azure}, {@code gcs}. */
+  /**
+   * The value of {@code storage.backend} that selects this provider: {@code local}, {@code s3}, {@code azure} or
+   * {@code gcs}.
+   */
   String kind();
 
   /**

@@ -125,7 +125,8 @@ class AzureConfigFileTest {
 
   @Test
   void theDescriptionNamesTheCredentialSourceButNeverTheKey() {
-    GreyConfig withKey = parse("azure:\n  blob_storage:\n    account_name: greystorage\n    account_key: " + KEY + "\n");
+    GreyConfig withKey =
+        parse("azure:\n  blob_storage:\n    account_name: greystorage\n    account_key: " + KEY + "\n");
     StoreDescription key = BlobStores.describe("azure", StoreContext.of(withKey, Map.of()));
     assertThat(key.credentials()).isEqualTo("account key from config");
     assertThat(key.target()).isEqualTo("account greystorage, containers artifacts/proofs/state");

@@ -187,7 +187,8 @@ class S3ConfigFileTest {
 
   @Test
   void aKeyIdWithoutASecretIsRefusedWithoutShowingTheKeyId() {
-    String yaml = "aws:\n  region: us-east-1\n  credentials:\n    access_key_id: AKIDEXAMPLE\n  s3:\n    bucket: b-1x\n";
+    String yaml =
+        "aws:\n  region: us-east-1\n  credentials:\n    access_key_id: AKIDEXAMPLE\n  s3:\n    bucket: b-1x\n";
     assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class)
         .hasMessage("grey.yaml:4:5: aws.credentials.secret_access_key must not be empty when an access key id is"
             + " given");
