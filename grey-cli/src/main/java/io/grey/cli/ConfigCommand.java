@@ -1,8 +1,15 @@
 package io.grey.cli;
 
-import io.grey.core.ConfigException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grey.core.GreyException;
 import io.grey.core.config.ConfigLoader;
+import io.grey.core.config.GreyConfig;
+import io.grey.core.store.BlobStores;
+import io.grey.core.store.StoreContext;
+import io.grey.core.store.StoreDescription;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,10 +30,15 @@ final class ConfigCommand implements Callable<Integer> {
     throw new ParameterException(spec.commandLine(), "missing subcommand: validate");
   }
 
-  /** {@code grey config validate FILE}: loads FILE as the server would, exit 2 naming file and line if wrong. */
+  /**
+   * {@code grey config validate FILE}: loads FILE as the server would and describes the stores it configures, with
+   * the credential source each would use; exit 2 naming file and line if wrong.
+   */
   @Command(name = "validate", mixinStandardHelpOptions = true,
-      description = "Load FILE exactly as `grey server --config FILE` would. Prints `ok: FILE`, or the problem with"
-          + " file, line and key on stderr and exits 2.")
+      description = "Load FILE exactly as `grey server --config FILE` would, contacting no store. Prints `ok: FILE`"
+          + " and, for the server's store (storage.backend) and every other configured cloud section, where objects"
+          + " would go and which credential source would be used (never a key). A problem is printed with file,"
+          + " line and key on stderr, exit 2; so is a cloud section whose module is not installed.")
   static final class Validate implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,9 +51,11 @@ final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       CliEnvironment env = GreyCli.environment(spec);
+      List<StoreDescription> stores;
       try {
-        ConfigLoader.load(file, env.variables());
-      } catch (ConfigException e) {
+        GreyConfig config = ConfigLoader.load(file, env.variables());
+        stores = BlobStores.describeAll(StoreContext.of(config, env.variables()));
+      } catch (GreyException e) {
         if (output.json()) {
           OutputOptions.printJson(env.out(), GreyClient.JSON.createObjectNode()
               .put("file", file.toString()).put("valid", false).put("error", e.getMessage()));
@@ -49,10 +63,24 @@ final class ConfigCommand implements Callable<Integer> {
         throw e;
       }
       if (output.json()) {
-        OutputOptions.printJson(env.out(), GreyClient.JSON.createObjectNode()
-            .put("file", file.toString()).put("valid", true).put("error", ""));
+        ObjectNode doc = GreyClient.JSON.createObjectNode().put("file", file.toString()).put("valid", true)
+            .put("error", "");
+        ArrayNode list = doc.putArray("stores");
+        for (int i = 0; i < stores.size(); i++) {
+          StoreDescription store = stores.get(i);
+          list.addObject().put("kind", store.kind()).put("section", store.section()).put("backend", i == 0)
+              .put("target", store.target()).put("credentials", store.credentials());
+        }
+        OutputOptions.printJson(env.out(), doc);
       } else {
         env.out().println("ok: " + file);
+        for (int i = 0; i < stores.size(); i++) {
+          StoreDescription store = stores.get(i);
+          // The first description is always the backend the server serves from.
+          env.out().println((i == 0 ? "backend: " : "also configured: ") + store.kind() + " (" + store.section()
+              + ") " + store.target());
+          env.out().println("  credentials: " + store.credentials());
+        }
         env.out().flush();
       }
       return ExitCodes.OK;

@@ -1,10 +1,12 @@
 package io.grey.cli;
 
+import io.grey.core.ConfigException;
 import io.grey.core.InvalidRequestException;
 import io.grey.core.NotFoundException;
 import io.grey.core.StoreUnavailableException;
 import io.grey.core.audit.AuditLog;
 import io.grey.core.config.GreyConfig;
+import io.grey.core.config.StorageConfig;
 import io.grey.core.context.CallContext;
 import io.grey.core.layer.AuditLayer;
 import io.grey.core.lifecycle.LifecycleRule;
@@ -62,6 +64,12 @@ final class LifecycleCommand implements Callable<Integer> {
     public Integer call() {
       CliEnvironment env = GreyCli.environment(spec);
       GreyConfig config = configOptions.load(env);
+      if (!config.storage().backend().equals(StorageConfig.DEFAULT_BACKEND)) {
+        // Sweeping the local directory would report success while the configured backend keeps every object.
+        throw new ConfigException("storage.backend is '" + config.storage().backend() + "': `grey lifecycle run`"
+            + " sweeps the local store only; a server on that backend sweeps it every"
+            + " server.lifecycle_sweep_interval");
+      }
       Path root = config.storage().local().root();
       if (!Files.isDirectory(root)) {
         throw new NotFoundException("local store root " + root + " does not exist");

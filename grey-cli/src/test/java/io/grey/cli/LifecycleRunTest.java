@@ -115,4 +115,23 @@ class LifecycleRunTest {
     Cli.Result result = Cli.run("lifecycle", "run", "--config", empty.toString());
     assertThat(result.exit()).as("%s", result).isEqualTo(ExitCodes.NOT_FOUND);
   }
+
+  @Test
+  void aCloudBackendIsRefusedRatherThanSweepingTheLocalDirectory() throws IOException {
+    Path s3 = Files.writeString(work.resolve("s3.yaml"), """
+        storage:
+          backend: s3
+        aws:
+          region: us-east-1
+          s3:
+            bucket: grey-artifacts
+        lifecycle:
+          - prefix: artifacts/
+            expiration_days: 1
+        """);
+    Cli.Result result = Cli.run("lifecycle", "run", "--config", s3.toString());
+    assertThat(result.exit()).as("%s", result).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).contains("storage.backend is 's3'");
+    assertThat(exists(OLD)).as("the local store is left alone").isTrue();
+  }
 }

@@ -13,8 +13,10 @@ import io.grey.core.config.TokenConfig;
 import io.grey.core.layer.RetryPolicy;
 import io.grey.core.lifecycle.LifecycleRule;
 import io.grey.core.lifecycle.LifecycleSweeper;
+import io.grey.core.store.BlobStore;
+import io.grey.core.store.BlobStores;
+import io.grey.core.store.StoreContext;
 import io.grey.store.local.LocalPresigner;
-import io.grey.store.local.LocalStoreOptions;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,13 +44,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Grey node: the HTTP API over the local store wrapped in metrics, retry, tracing and audit, the artifact
+ * One Grey node: the HTTP API over the store {@code storage.backend} chooses (the local store by default; the
+ * others found through {@link BlobStores}, so this module needs no cloud SDK) wrapped in metrics, retry, tracing
+ * and audit, the artifact
  * and proof API with the node's signing key, and the lifecycle sweeper. {@link #start} returns once the node
  * answers requests; {@link #close} stops it and releases the store. Thread-safe.
  */
 public final class GreyServer implements AutoCloseable {
   /** The file, under the data directory, that holds the presigned-URL secret. */
-  public static final String PRESIGN_KEY_FILE = "presign.key";
+  public static final String PRESIGN_KEY_FILE = LocalPresigner.SECRET_FILE;
 
   private static final Logger LOG = LoggerFactory.getLogger(GreyServer.class);
 
@@ -74,7 +78,9 @@ public final class GreyServer implements AutoCloseable {
    * ({@code <data_dir>/credentials}, 0600) is created on the first start and reused afterwards.
    *
    * @throws ConfigException if the configuration cannot be served (duplicate tokens, a bad public URL)
-   * @throws StoreUnavailableException if the port cannot be bound or the data directory cannot be used
+   * @throws StoreUnavailableException if the port cannot be bound, the data directory cannot be used or the
+   *     backend cannot be reached
+   * @throws io.grey.core.ProviderNotAvailableException if {@code storage.backend}'s module is not on the class path
    */
   public static GreyServer start(GreyConfig config) {
     return start(config, Clock.systemUTC());
@@ -119,7 +125,7 @@ public final class GreyServer implements AutoCloseable {
       int port = app.port();
       URI baseUri = baseUri(server, port);
       LocalPresigner presigner = LocalPresigner.loadOrCreate(dataDir.resolve(PRESIGN_KEY_FILE), baseUri, clock);
-      StoreStack stack = openStack(config, presigner, registry, clock);
+      StoreStack stack = openStack(config, baseUri, registry, clock);
       opened.add(stack);
       ArtifactStore artifacts =
           new ArtifactStore(stack.store(), NodeKey.loadOrCreate(dataDir), config.environment(), clock);
@@ -140,19 +146,19 @@ public final class GreyServer implements AutoCloseable {
     }
   }
 
-  /** Builds the store stack a node with {@code config} serves from; shared with the tests. */
-  static StoreStack openStack(GreyConfig config, LocalPresigner presigner, PrometheusMeterRegistry registry,
-      Clock clock) {
-    LocalStoreOptions local = LocalStoreOptions.of(config.storage().local().root())
-        .withName(StoreStack.LOCAL_NAME)
-        .withClock(clock)
-        .withPresigner(presigner);
+  /**
+   * Builds the store stack a node with {@code config} serves from, its backend presigning under {@code baseUri};
+   * shared with the tests.
+   */
+  static StoreStack openStack(GreyConfig config, URI baseUri, PrometheusMeterRegistry registry, Clock clock) {
+    BlobStore backend = BlobStores.open(config.storage().backend(),
+        new StoreContext(config, baseUri, clock, System.getenv()));
     RetryPolicy retry =
         new RetryPolicy(config.retry().maxRetries(), config.retry().baseDelay(), config.retry().maxDelay());
     Tracer tracer = OpenTelemetry.noop().getTracer("io.grey.server");
     return config.audit().enabled()
-        ? StoreStack.openAudited(local, retry, registry, tracer, config.audit().file(), clock)
-        : StoreStack.open(local, retry, registry, tracer);
+        ? StoreStack.openAudited(backend, retry, registry, tracer, config.audit().file(), clock)
+        : StoreStack.open(backend, retry, registry, tracer);
   }
 
   private static URI baseUri(ServerConfig server, int port) {

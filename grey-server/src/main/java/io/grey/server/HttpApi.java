@@ -147,8 +147,13 @@ final class HttpApi {
       ObjectContent content = open(
           () -> current.artifacts().getArtifact(path.tenant(), path.task(), name, read),
           () -> current.artifacts().headArtifact(path.tenant(), path.task(), name), range.isPresent(), ctx);
-      send(ctx, content, range.isPresent(), () -> current.store().getTags(content.info().key()));
+      send(ctx, content, range.isPresent(), () -> tags(current, content.info().key()));
     });
+  }
+
+  /** The object's tags, or none on a store without the tags capability (which has none to give). */
+  private static Map<String, String> tags(Node node, ObjectKey key) {
+    return node.store().capabilities().tags() ? node.store().getTags(key) : Map.of();
   }
 
   private void headArtifact(Context ctx) throws Exception {
@@ -159,7 +164,7 @@ final class HttpApi {
     as(request, () -> {
       ObjectInfo info = current.artifacts().headArtifact(path.tenant(), path.task(), name)
           .orElseThrow(() -> notFound(path, name));
-      describe(ctx, info, current.store().getTags(info.key()));
+      describe(ctx, info, tags(current, info.key()));
       ctx.res().setContentLengthLong(info.size());
       ctx.status(200);
     });
@@ -232,7 +237,7 @@ final class HttpApi {
           : range.get().request();
       ObjectContent content = open(() -> current.store().get(key, read),
           () -> current.store().head(key), range.isPresent(), ctx);
-      send(ctx, content, range.isPresent(), () -> current.store().getTags(key));
+      send(ctx, content, range.isPresent(), () -> tags(current, key));
     }));
   }
 

@@ -9,8 +9,6 @@ import io.grey.core.layer.Sleeper;
 import io.grey.core.layer.TracingLayer;
 import io.grey.core.store.BlobStore;
 import io.grey.core.store.Layer;
-import io.grey.store.local.LocalStore;
-import io.grey.store.local.LocalStoreOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
 import java.nio.file.Path;
@@ -19,15 +17,13 @@ import java.time.Clock;
 import java.util.Objects;
 
 /**
- * The store a node serves from: the local store wrapped, innermost first, in metrics (so every attempt to the
- * backend is measured), retry, tracing (one span per logical call) and, when enabled, audit (one entry per
- * logical call, naming the caller's {@link io.grey.core.context.CallContext} actor). The server and its tests
- * build it through this one factory, so the tests exercise exactly the stack that serves requests.
+ * The store a node serves from: the backend {@code storage.backend} chose (opened through
+ * {@link io.grey.core.store.BlobStores}; the local store by default) wrapped, innermost first, in metrics (so
+ * every attempt to the backend is measured), retry, tracing (one span per logical call) and, when enabled, audit
+ * (one entry per logical call, naming the caller's {@link io.grey.core.context.CallContext} actor). The server
+ * and its tests build it through this one factory, so the tests exercise exactly the stack that serves requests.
  */
 final class StoreStack implements AutoCloseable {
-  /** The cloud name the local store reports in metrics and logs. */
-  static final String LOCAL_NAME = "local";
-
   private final BlobStore store;
   private final AuditLog audit;
 
@@ -36,28 +32,30 @@ final class StoreStack implements AutoCloseable {
     this.audit = audit;
   }
 
-  /** The stack without an audit log. */
-  static StoreStack open(LocalStoreOptions local, RetryPolicy retry, MeterRegistry registry, Tracer tracer) {
-    return build(local, retry, registry, tracer, null);
+  /** The stack over {@code backend} without an audit log; closing the stack closes the backend. */
+  static StoreStack open(BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer) {
+    return build(backend, retry, registry, tracer, null);
   }
 
-  /** The stack with every mutating call appended to the audit log at {@code auditFile}. */
+  /**
+   * The stack over {@code backend} with every mutating call appended to the audit log at {@code auditFile}; closing
+   * the stack closes the backend, also when the audit log cannot be opened.
+   */
   static StoreStack openAudited(
-      LocalStoreOptions local, RetryPolicy retry, MeterRegistry registry, Tracer tracer, Path auditFile,
-      Clock clock) {
-    AuditLog log = AuditLog.open(auditFile, clock);
+      BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer, Path auditFile, Clock clock) {
+    AuditLog log;
     try {
-      return build(local, retry, registry, tracer, log);
+      log = AuditLog.open(auditFile, clock);
     } catch (RuntimeException e) {
-      log.close();
+      backend.close();
       throw e;
     }
+    return build(backend, retry, registry, tracer, log);
   }
 
   private static StoreStack build(
-      LocalStoreOptions local, RetryPolicy retry, MeterRegistry registry, Tracer tracer, AuditLog audit) {
+      BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer, AuditLog audit) {
     Objects.requireNonNull(retry, "retry");
-    LocalStore backend = LocalStore.open(local);
     MetricsLayer metrics = new MetricsLayer(registry, backend.name());
     RetryLayer retrying = new RetryLayer(retry, Sleeper.system(), new SecureRandom());
     TracingLayer tracing = new TracingLayer(tracer);

@@ -4,7 +4,6 @@ import io.grey.core.ObjectKey;
 import io.grey.core.store.BlobStore;
 import io.grey.core.store.ForwardingBlobStore;
 import io.grey.core.store.ObjectContent;
-import io.grey.store.local.LocalPresigner;
 import io.grey.testkit.BlobStoreContract;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -24,9 +23,7 @@ class ServerStoreStackContractTest extends BlobStoreContract {
   @Override
   protected BlobStore openStore(Path scratch) {
     objects = scratch.resolve("objects");
-    LocalPresigner presigner = LocalPresigner.loadOrCreate(
-        scratch.resolve(GreyServer.PRESIGN_KEY_FILE), URI.create("http://127.0.0.1:8080"), Clock.systemUTC());
-    StoreStack stack = GreyServer.openStack(TestNodes.config(scratch), presigner,
+    StoreStack stack = GreyServer.openStack(TestNodes.config(scratch), URI.create("http://127.0.0.1:8080"),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
     return new ForwardingBlobStore(stack.store()) {
       @Override

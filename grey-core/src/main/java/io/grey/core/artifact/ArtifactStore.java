@@ -34,12 +34,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The artifact and proof API of Grey over any {@link BlobStore}: keys are built from validated tenant, task and
  * name (so no input reaches outside its tenant), every object carries the cost tags {@code grey-tenant-id},
  * {@code grey-task-id} and {@code grey-environment}, and proofs are signed with the node's key. Durability is
  * the underlying store's: when a store method returns, the store holds the bytes. Thread-safe.
+ *
+ * <p>On a store without the tags capability (an S3 store with {@code aws.s3.tags: false}, for servers that do not
+ * implement object tagging) objects are written without cost tags, and a warning says so once, when the artifact
+ * store is built; tenant and task stay recoverable from every key. Tags a caller asks for are still passed on, so
+ * such a store refuses them with an {@link InvalidRequestException} rather than dropping them silently.
  */
 public final class ArtifactStore {
   /** Cost tag: the tenant that owns the object. */
@@ -51,11 +58,13 @@ public final class ArtifactStore {
 
   private static final List<String> COST_TAGS = List.of(TAG_TENANT, TAG_TASK, TAG_ENVIRONMENT);
   private static final int MAX_PROOF_BYTES = 64 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(ArtifactStore.class);
 
   private final BlobStore store;
   private final NodeKey nodeKey;
   private final String environment;
   private final Clock clock;
+  private final boolean costTags;
 
   /**
    * An artifact store over {@code store}, signing proofs with {@code nodeKey}, tagging objects with
@@ -73,11 +82,17 @@ public final class ArtifactStore {
     }
     Tags.validate(Map.of(TAG_ENVIRONMENT, environment));
     this.environment = environment;
+    this.costTags = store.capabilities().tags();
+    if (!costTags) {
+      LOG.warn("store '{}' has no tags capability: artifacts and proofs are written without the cost tags {}",
+          store.name(), COST_TAGS);
+    }
   }
 
   /**
    * Writes an artifact as {@code options} say (length, condition, content type, metadata, tags) plus the cost
-   * tags. Use {@code options.withCondition(WriteCondition.ifAbsent())} to create only.
+   * tags when the store has the tags capability. Use {@code options.withCondition(WriteCondition.ifAbsent())} to
+   * create only.
    *
    * @throws InvalidRequestException if a caller tag uses a cost tag's name (they cannot be overridden) or
    *     there are more than 7 caller tags; nothing is written
@@ -232,6 +247,9 @@ public final class ArtifactStore {
     if (callerTags.size() > Tags.MAX_TAGS - COST_TAGS.size()) {
       throw new InvalidRequestException("at most " + (Tags.MAX_TAGS - COST_TAGS.size()) + " tags per artifact ("
           + COST_TAGS.size() + " of the " + Tags.MAX_TAGS + " are Grey's cost tags), got " + callerTags.size());
+    }
+    if (!costTags) {
+      return callerTags;
     }
     Map<String, String> tags = new HashMap<>(callerTags);
     tags.put(TAG_TENANT, tenant.value());

@@ -1,14 +1,20 @@
 package io.grey.core.config;
 
 import io.grey.core.ConfigException;
+import io.grey.core.ProviderNotAvailableException;
+import io.grey.core.store.BlobStoreProvider;
+import io.grey.core.store.BlobStores;
+import io.grey.core.store.StoreContext;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads {@code grey.yaml}. The file is one YAML mapping whose top-level sections map one to one onto
@@ -17,7 +23,12 @@ import java.util.Map;
  * by line ({@code $${} is a literal {@code ${}; comments are left alone). Relative paths resolve against the
  * file's directory. Unknown keys, wrong types and out-of-range values are refused with a
  * {@link ConfigException} whose message starts with {@code file:line:column:} and names the full key path.
- * Stateless and thread-safe.
+ *
+ * <p>The sections a backend module owns ({@code aws}, {@code azure}, {@code gcp}) are kept as written, with their
+ * lines, in {@link GreyConfig#providerSection}, and checked by that module's {@link BlobStoreProvider} found
+ * through {@link BlobStores}; a section whose module is not on the class path, or a {@code storage.backend}
+ * without one, is refused with a {@link ProviderNotAvailableException} naming the module to add. Stateless and
+ * thread-safe.
  */
 public final class ConfigLoader {
   private ConfigLoader() {}
@@ -70,9 +81,42 @@ public final class ConfigLoader {
     MonitoringConfig monitoring = top.section("monitoring", MonitoringConfig::read, d.monitoring());
     AuditConfig audit = top.section("audit", s -> AuditConfig.read(s, server.dataDir()),
         AuditConfig.under(server.dataDir()));
+    Map<String, ConfigSection> providers = new LinkedHashMap<>();
+    for (String name : GreyConfig.PROVIDER_SECTIONS) {
+      top.child(name).ifPresent(section -> providers.put(name, section));
+    }
     String environment = top.string("environment", d.environment(), Check::environment);
     top.finish();
-    return top.build(() ->
-        new GreyConfig(server, auth, storage, lifecycle, retry, monitoring, audit, environment));
+    GreyConfig config = top.build(() ->
+        new GreyConfig(server, auth, storage, lifecycle, retry, monitoring, audit, environment, providers));
+    checkProviders(config, top, env);
+    return config;
+  }
+
+  /** Has each backend section checked by its provider, and makes sure the chosen backend has its module. */
+  private static void checkProviders(GreyConfig config, ConfigSection top, Map<String, String> env) {
+    StoreContext context = StoreContext.of(config, env);
+    for (String name : config.providerSections().keySet()) {
+      BlobStoreProvider provider = provider(BlobStores.kindReading(name), top.keyLocation(name) + ": " + name);
+      provider.describe(config.providerSection(name).orElseThrow(), context);
+    }
+    String backend = config.storage().backend();
+    if (!backend.equals(StorageConfig.DEFAULT_BACKEND)) {
+      String section = BlobStores.sectionOf(backend);
+      String where = top.child("storage").map(s -> s.keyLocation("backend")).orElse(top.location());
+      if (config.providerSection(section).isEmpty()) {
+        throw new ConfigException(where + ": storage.backend: '" + backend + "' reads its settings from an '"
+            + section + "' section, which this file does not have");
+      }
+      provider(backend, where + ": storage.backend");
+    }
+  }
+
+  private static BlobStoreProvider provider(String kind, String where) {
+    Optional<BlobStoreProvider> found = BlobStores.find(kind);
+    if (found.isEmpty()) {
+      throw new ProviderNotAvailableException(where + ": " + BlobStores.notAvailable(kind));
+    }
+    return found.get();
   }
 }

@@ -14,17 +14,30 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * One mapping of the config file being read. Each accessor names a known key; {@link #finish()} then refuses
- * any key nobody asked for, listing the known ones. Every error carries file, line, column and key path.
+ * One mapping of a config file, remembering where each of its keys was written. Each accessor names a known key
+ * and reads it (its fallback when absent); {@link #build} then refuses any key nobody asked for, listing the known
+ * ones, and gives a record's own validation error the line of the key it names. Every error is a
+ * {@link ConfigException} that starts with {@code file:line:column:} and names the full key path.
+ *
+ * <p>Core reads its own sections with it; the sections a backend module owns ({@code aws}, {@code azure},
+ * {@code gcp}) are kept in {@link GreyConfig#providerSection} and read by that module with the same accessors.
+ * A reader tracks the keys it was asked for, so one instance is for one thread; {@link GreyConfig} hands out a
+ * fresh reader each time. Equality is that of the written mapping, its key path and its base directory.
  */
-final class ConfigSection {
+public final class ConfigSection {
   private static final Pattern INTEGER = Pattern.compile("[-+]?\\d{1,10}");
+  private static final Pattern BYTES = Pattern.compile("(\\d{1,19})\\s*(B|KiB|MiB|GiB)?");
+  private static final Pattern LEADING_PATH = Pattern.compile("^([a-z0-9_.\\[\\]]+)[: ]");
   private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
 
   private final MapNode node;
@@ -41,6 +54,113 @@ final class ConfigSection {
 
   static ConfigSection root(Node root, Path baseDir) {
     return new ConfigSection(mapping(root, "(top level)"), "", baseDir);
+  }
+
+  /** An empty section at {@code path}, standing for one the file does not have; reads give the fallbacks. */
+  public static ConfigSection empty(String path) {
+    return new ConfigSection(new MapNode(java.util.Map.of(), new Location("(not configured)", 1, 1)), path,
+        Path.of("").toAbsolutePath());
+  }
+
+  /** A reader of the same mapping that has not been asked for any key yet. */
+  ConfigSection fresh() {
+    return new ConfigSection(node, path, baseDir);
+  }
+
+  /** The full key path of this section, for example {@code aws.s3}; "" for the top level. */
+  public String keyPath() {
+    return path;
+  }
+
+  /** The full key path of {@code key} in this section, for example {@code aws.s3.bucket}. */
+  public String keyPath(String key) {
+    return path(key);
+  }
+
+  /** Where this mapping starts, as {@code file:line:column}. */
+  public String location() {
+    return node.location().toString();
+  }
+
+  /** Whether the file gives {@code key} a non-empty value in this section. Does not mark the key as known. */
+  public boolean has(String key) {
+    Entry entry = node.entries().get(key);
+    return entry != null && !(entry.value() instanceof Scalar s && s.isNull());
+  }
+
+  /** Whether the file wrote this section with no keys (or not at all). */
+  public boolean isEmpty() {
+    return node.entries().isEmpty();
+  }
+
+  /** A string, {@code fallback} when absent or empty. */
+  public String string(String key, String fallback) {
+    return string(key, fallback, (p, v) -> { });
+  }
+
+  /** A string that must be present; its absence is reported by {@link #build}, after unknown keys. */
+  public String requiredString(String key) {
+    return requiredString(key, (p, v) -> { });
+  }
+
+  /** An integer, {@code fallback} when absent. */
+  public int integer(String key, int fallback) {
+    return integer(key, fallback, (p, v) -> { });
+  }
+
+  /** A duration such as {@code 100ms}, {@code 30s} or {@code 7d}, {@code fallback} when absent. */
+  public Duration duration(String key, Duration fallback) {
+    return duration(key, fallback, (p, v) -> { });
+  }
+
+  /**
+   * A size in bytes, written as a whole number with an optional unit {@code B}, {@code KiB}, {@code MiB} or
+   * {@code GiB} ({@code 8MiB}), {@code fallback} when absent.
+   */
+  public long byteSize(String key, long fallback) {
+    Scalar s = scalar(key);
+    if (s == null) {
+      return fallback;
+    }
+    Matcher m = BYTES.matcher(s.text().strip());
+    if (!m.matches()) {
+      throw typeError(key, s, "a size in bytes like 8388608 or 8MiB");
+    }
+    int shift = switch (m.group(2) == null ? "B" : m.group(2)) {
+      case "KiB" -> 10;
+      case "MiB" -> 20;
+      case "GiB" -> 30;
+      default -> 0;
+    };
+    try {
+      long value = Long.parseLong(m.group(1));
+      if (value > (Long.MAX_VALUE >> shift)) {
+        throw typeError(key, s, "a size of at most 2^63 bytes");
+      }
+      return value << shift;
+    } catch (NumberFormatException e) {
+      throw typeError(key, s, "a size of at most 2^63 bytes");
+    }
+  }
+
+  /**
+   * Marks {@code key} as one Grey knows but does not implement: when the file sets it, the read fails naming the
+   * key, its line and {@code reason}, instead of accepting a setting that would have no effect.
+   */
+  public void unsupported(String key, String reason) {
+    known.add(key);
+    Entry entry = node.entries().get(key);
+    if (entry != null) {
+      throw new ConfigException(entry.keyLocation() + ": " + path(key) + ": not supported by Grey (" + reason
+          + "); remove it");
+    }
+  }
+
+  /** A failure about {@code key} of this section, at the key's line (the section's when the key is absent). */
+  public ConfigException error(String key, String message) {
+    Entry entry = node.entries().get(key);
+    Location at = entry == null ? node.location() : entry.value().location();
+    return new ConfigException(at + ": " + path(key) + ": " + message);
   }
 
   /** The directory relative paths resolve against. */
@@ -84,12 +204,13 @@ final class ConfigSection {
     return checked(key, s, parseInt(key, s), rule);
   }
 
-  boolean bool(String key, boolean fallback) {
+  /** {@code true} or {@code false}, {@code fallback} when absent. */
+  public boolean bool(String key, boolean fallback) {
     Scalar s = scalar(key);
     if (s == null) {
       return fallback;
     }
-    return switch (s.text().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (s.text().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
       default -> throw typeError(key, s, "true or false");
@@ -121,8 +242,8 @@ final class ConfigSection {
     return checked(key, s, value, rule);
   }
 
-  /** A file system path; a relative one resolves against {@link #baseDir()}. */
-  Path path(String key, Path fallback) {
+  /** A file system path; a relative one resolves against the config file's directory. */
+  public Path path(String key, Path fallback) {
     Scalar s = scalar(key);
     if (s == null) {
       return fallback;
@@ -138,13 +259,31 @@ final class ConfigSection {
     }
   }
 
-  /** A nested mapping read by {@code reader}, or {@code fallback} when the key is absent. */
-  <T> T section(String key, Function<ConfigSection, T> reader, T fallback) {
+  /**
+   * A nested mapping read by {@code reader}, or {@code fallback} when the key is absent; its unknown keys are
+   * refused once {@code reader} returns.
+   */
+  public <T> T section(String key, Function<ConfigSection, T> reader, T fallback) {
     Node value = value(key);
     if (value == null) {
       return fallback;
     }
     return readSection(new ConfigSection(mapping(value, path(key)), path(key), baseDir), reader);
+  }
+
+  /** The nested mapping {@code key} as a reader of its own, kept unread; empty when the key is absent. */
+  Optional<ConfigSection> child(String key) {
+    Node value = value(key);
+    if (value == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new ConfigSection(mapping(value, path(key)), path(key), baseDir));
+  }
+
+  /** Where {@code key} is written, or where this section starts when it is absent. */
+  String keyLocation(String key) {
+    Entry entry = node.entries().get(key);
+    return (entry == null ? node.location() : entry.keyLocation()).toString();
   }
 
   /** A list of mappings, each read by {@code reader}, or {@code fallback} when the key is absent. */
@@ -167,9 +306,10 @@ final class ConfigSection {
 
   /**
    * Builds a record once every key was read: first refuses unknown keys (a misspelt key is the usual cause of
-   * a missing one), then missing required keys; the record's own validation errors get this section's location.
+   * a missing one), then missing required keys. A record's own validation error is reported at the line of the
+   * key whose path starts its message (for example {@code aws.s3.bucket ...}), or at this section's start.
    */
-  <T> T build(Supplier<T> constructor) {
+  public <T> T build(Supplier<T> constructor) {
     finish();
     if (!missing.isEmpty()) {
       throw new ConfigException(node.location() + ": " + (path.isEmpty() ? "" : path + ": ") + "missing key '"
@@ -178,8 +318,52 @@ final class ConfigSection {
     try {
       return constructor.get();
     } catch (GreyException e) {
-      throw new ConfigException(node.location() + ": " + e.getMessage(), e);
+      throw new ConfigException(locate(e.getMessage()) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The position of the key path that starts {@code message}, searched in this section and below it. */
+  private Location locate(String message) {
+    Matcher m = LEADING_PATH.matcher(message == null ? "" : message);
+    if (!m.find()) {
+      return node.location();
+    }
+    String named = m.group(1);
+    String prefix = path.isEmpty() ? "" : path + ".";
+    if (!named.startsWith(prefix)) {
+      return node.location();
+    }
+    Location at = node.location();
+    MapNode current = node;
+    for (String segment : named.substring(prefix.length()).split("\\.")) {
+      Entry entry = current.entries().get(segment);
+      if (entry == null) {
+        break;
+      }
+      at = entry.value().location();
+      if (!(entry.value() instanceof MapNode inner)) {
+        break;
+      }
+      current = inner;
+    }
+    return at;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ConfigSection that && node.equals(that.node) && path.equals(that.path)
+        && baseDir.equals(that.baseDir);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(node, path, baseDir);
+  }
+
+  /** The key path and where it was written; never the values, which may be secrets. */
+  @Override
+  public String toString() {
+    return "ConfigSection[" + (path.isEmpty() ? "(top level)" : path) + " at " + node.location() + "]";
   }
 
   /** Refuses keys that no accessor asked for. */

@@ -1,8 +1,12 @@
 package io.grey.core.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The whole of Grey's configuration, one record per top-level section of {@code grey.yaml}. Immutable and
@@ -17,12 +21,16 @@ import java.util.Objects;
  * @param audit the {@code audit:} section
  * @param environment the {@code environment:} value, used as the {@code grey-environment} cost tag
  *     (default {@code development})
+ * @param providerSections the sections a backend module owns and reads itself ({@code aws}, {@code azure},
+ *     {@code gcp}), by top-level name, as written in the file with their lines; only those the file has
  * @throws io.grey.core.ConfigException naming the key that is invalid
  */
 public record GreyConfig(ServerConfig server, AuthConfig auth, StorageConfig storage,
                          List<LifecycleRuleConfig> lifecycle, RetryConfig retry, MonitoringConfig monitoring,
-                         AuditConfig audit, String environment) {
+                         AuditConfig audit, String environment, Map<String, ConfigSection> providerSections) {
   static final String DEFAULT_ENVIRONMENT = "development";
+  /** The top-level sections owned by backend modules, which the loader keeps for them. */
+  static final List<String> PROVIDER_SECTIONS = List.of("aws", "azure", "gcp");
 
   public GreyConfig {
     Objects.requireNonNull(server, "server");
@@ -33,6 +41,28 @@ public record GreyConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     Objects.requireNonNull(monitoring, "monitoring");
     Objects.requireNonNull(audit, "audit");
     Check.environment("environment", environment);
+    for (String name : providerSections.keySet()) {
+      if (!PROVIDER_SECTIONS.contains(name)) {
+        throw Check.fail(name, "is not a backend's section (known: " + String.join(", ", PROVIDER_SECTIONS) + ")");
+      }
+    }
+    providerSections = Collections.unmodifiableMap(new LinkedHashMap<>(providerSections));
+  }
+
+  /** A config without backend-owned sections (every store but the local one then needs a config file). */
+  public GreyConfig(ServerConfig server, AuthConfig auth, StorageConfig storage,
+                    List<LifecycleRuleConfig> lifecycle, RetryConfig retry, MonitoringConfig monitoring,
+                    AuditConfig audit, String environment) {
+    this(server, auth, storage, lifecycle, retry, monitoring, audit, environment, Map.of());
+  }
+
+  /**
+   * The backend-owned section {@code name} ({@code aws}, {@code azure}, {@code gcp}) as written in the file, as a
+   * fresh reader on each call so that callers on different threads never share one; empty when the file has none.
+   */
+  public Optional<ConfigSection> providerSection(String name) {
+    ConfigSection section = providerSections.get(name);
+    return section == null ? Optional.empty() : Optional.of(section.fresh());
   }
 
   /**
@@ -62,44 +92,52 @@ public record GreyConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     Path oldDir = server.dataDir();
     Path newDir = newServer.dataDir();
     StorageConfig newStorage = storage.local().equals(LocalStorageConfig.under(oldDir))
-        ? new StorageConfig(LocalStorageConfig.under(newDir)) : storage;
+        ? storage.withLocal(LocalStorageConfig.under(newDir)) : storage;
     AuditConfig newAudit = audit.file().equals(AuditConfig.under(oldDir).file())
         ? new AuditConfig(audit.enabled(), AuditConfig.under(newDir).file()) : audit;
-    return new GreyConfig(newServer, auth, newStorage, lifecycle, retry, monitoring, newAudit, environment);
+    return new GreyConfig(newServer, auth, newStorage, lifecycle, retry, monitoring, newAudit, environment,
+        providerSections);
   }
 
   /** This config with {@code newAuth}. */
   public GreyConfig withAuth(AuthConfig newAuth) {
-    return new GreyConfig(server, newAuth, storage, lifecycle, retry, monitoring, audit, environment);
+    return new GreyConfig(server, newAuth, storage, lifecycle, retry, monitoring, audit, environment,
+        providerSections);
   }
 
   /** This config with {@code newStorage}. */
   public GreyConfig withStorage(StorageConfig newStorage) {
-    return new GreyConfig(server, auth, newStorage, lifecycle, retry, monitoring, audit, environment);
+    return new GreyConfig(server, auth, newStorage, lifecycle, retry, monitoring, audit, environment,
+        providerSections);
   }
 
   /** This config with {@code newLifecycle} rules. */
   public GreyConfig withLifecycle(List<LifecycleRuleConfig> newLifecycle) {
-    return new GreyConfig(server, auth, storage, newLifecycle, retry, monitoring, audit, environment);
+    return new GreyConfig(server, auth, storage, newLifecycle, retry, monitoring, audit, environment,
+        providerSections);
   }
 
   /** This config with {@code newRetry}. */
   public GreyConfig withRetry(RetryConfig newRetry) {
-    return new GreyConfig(server, auth, storage, lifecycle, newRetry, monitoring, audit, environment);
+    return new GreyConfig(server, auth, storage, lifecycle, newRetry, monitoring, audit, environment,
+        providerSections);
   }
 
   /** This config with {@code newMonitoring}. */
   public GreyConfig withMonitoring(MonitoringConfig newMonitoring) {
-    return new GreyConfig(server, auth, storage, lifecycle, retry, newMonitoring, audit, environment);
+    return new GreyConfig(server, auth, storage, lifecycle, retry, newMonitoring, audit, environment,
+        providerSections);
   }
 
   /** This config with {@code newAudit}. */
   public GreyConfig withAudit(AuditConfig newAudit) {
-    return new GreyConfig(server, auth, storage, lifecycle, retry, monitoring, newAudit, environment);
+    return new GreyConfig(server, auth, storage, lifecycle, retry, monitoring, newAudit, environment,
+        providerSections);
   }
 
   /** This config with {@code newEnvironment}. */
   public GreyConfig withEnvironment(String newEnvironment) {
-    return new GreyConfig(server, auth, storage, lifecycle, retry, monitoring, audit, newEnvironment);
+    return new GreyConfig(server, auth, storage, lifecycle, retry, monitoring, audit, newEnvironment,
+        providerSections);
   }
 }

@@ -81,6 +81,28 @@ class ArtifactStoreTest {
   }
 
   @Test
+  void onAStoreWithoutTagsArtifactsAndProofsAreWrittenWithoutCostTags() {
+    InMemoryStore untagged = new InMemoryStore("untagged", clock, false);
+    ArtifactStore over = new ArtifactStore(untagged, NodeKey.loadOrCreate(dir), "production", clock);
+
+    over.storeArtifactWithTags(ACME, TASK, NAME, body("x"), 1, Map.of());
+    over.storeProof(ACME, TASK, new ProofClaim("sev-snp", "abc123"));
+
+    assertThat(untagged.getTags(ObjectKey.artifact(ACME, TASK, NAME))).as("no cost tags were sent").isEmpty();
+    assertThat(over.proofs(ACME, TASK)).as("the proof was stored").hasSize(1);
+  }
+
+  @Test
+  void onAStoreWithoutTagsCallerTagsAreRefusedRatherThanDropped() {
+    InMemoryStore untagged = new InMemoryStore("untagged", clock, false);
+    ArtifactStore over = new ArtifactStore(untagged, NodeKey.loadOrCreate(dir), "production", clock);
+
+    assertThatThrownBy(() -> over.storeArtifactWithTags(ACME, TASK, NAME, body("x"), 1, Map.of("team", "infra")))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no tags capability");
+    assertThat(untagged.head(ObjectKey.artifact(ACME, TASK, NAME))).as("nothing was written").isEmpty();
+  }
+
+  @Test
   void callerTagsAreKeptBesideTheCostTags() {
     artifacts.storeArtifactWithTags(ACME, TASK, NAME, body("x"), 1, Map.of("team", "platform"));
 

@@ -41,14 +41,21 @@ public final class InMemoryStore implements BlobStore {
   private final ConcurrentSkipListMap<ObjectKey, Stored> objects = new ConcurrentSkipListMap<>();
   private final AtomicLong versions = new AtomicLong();
   private final Clock clock;
+  private final boolean tags;
 
   public InMemoryStore(String name) {
     this(name, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
   }
 
   public InMemoryStore(String name, Clock clock) {
+    this(name, clock, true);
+  }
+
+  /** A store that, with {@code tags} false, lacks the tags capability and refuses puts that carry tags. */
+  public InMemoryStore(String name, Clock clock, boolean tags) {
     this.name = name;
     this.clock = clock;
+    this.tags = tags;
   }
 
   @Override
@@ -58,11 +65,14 @@ public final class InMemoryStore implements BlobStore {
 
   @Override
   public Capabilities capabilities() {
-    return Capabilities.full();
+    return Capabilities.full().withTags(tags);
   }
 
   @Override
   public synchronized ObjectInfo put(ObjectKey key, InputStream body, PutOptions options) {
+    if (!tags && !options.tags().isEmpty()) {
+      throw new InvalidRequestException("store '" + name + "' has no tags capability; put " + key + " without tags");
+    }
     Stored current = objects.get(key);
     switch (options.condition()) {
       case WriteCondition.None none -> { }

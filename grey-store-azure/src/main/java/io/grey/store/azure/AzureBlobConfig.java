@@ -2,6 +2,7 @@ package io.grey.store.azure;
 
 import io.grey.core.ConfigException;
 import io.grey.core.DataClass;
+import io.grey.core.config.ConfigSection;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -181,6 +182,55 @@ public record AzureBlobConfig(
   public AzureBlobConfig withPresignMaxTtl(Duration ttl) {
     return new AzureBlobConfig(accountName, accountKey, connectionString, endpoint, artifactsContainer,
         proofsContainer, stateContainer, accessTier, blockSize, maxParallelBlocks, ttl);
+  }
+
+  /**
+   * Reads the {@code azure:} section of a config file: {@code azure.blob_storage} with one key per field of this
+   * record. Keys of Azure features Grey does not implement (Cosmos DB, AKS, soft delete, ...) are refused naming
+   * the key, as is an {@code azure} section without {@code blob_storage}.
+   *
+   * @throws ConfigException naming file, line and key path, never showing the account key or connection string
+   */
+  static AzureBlobConfig read(ConfigSection azure) {
+    String management = "Grey reaches the storage account directly and uses no management-plane settings";
+    for (String key : new String[] {"subscription_id", "resource_group", "primary_region", "secondary_region"}) {
+      azure.unsupported(key, management);
+    }
+    azure.unsupported("cosmos_db", "task state lives in Grey's stores");
+    azure.unsupported("aks", "Grey does not manage compute");
+    azure.unsupported("cost_management", "cost reports and budgets are not implemented");
+    azure.unsupported("azure_ad", "only shared-key authentication (account_key or connection_string) is"
+        + " implemented");
+    azure.unsupported("private_endpoints", "networking is set up outside Grey");
+    azure.unsupported("monitor", "metrics are exported to Prometheus at monitoring.prometheus.path");
+    if (!azure.has("blob_storage")) {
+      throw azure.error("blob_storage", "missing: Grey uses the azure section for Blob Storage only; give"
+          + " azure.blob_storage.account_name and account_key at least");
+    }
+    AzureBlobConfig config = azure.section("blob_storage", AzureBlobConfig::readBlobStorage, null);
+    return azure.build(() -> config);
+  }
+
+  private static AzureBlobConfig readBlobStorage(ConfigSection s) {
+    s.unsupported("replication_type", "redundancy is a property of the storage account, set outside Grey");
+    s.unsupported("enable_soft_delete", "soft delete is configured on the account, outside Grey");
+    s.unsupported("soft_delete_retention_days", "soft delete is configured on the account, outside Grey");
+    s.unsupported("enable_versioning", "blob versioning is configured on the account, outside Grey");
+    s.unsupported("lifecycle_rules", "use Grey's top-level lifecycle rules");
+    s.unsupported("key_vault_url", "customer-managed keys are not implemented yet");
+    String accountName = s.string("account_name", "");
+    String accountKey = s.string("account_key", "");
+    String connectionString = s.string("connection_string", "");
+    String endpoint = s.string("endpoint", "");
+    String artifacts = s.string("artifacts_container", "artifacts");
+    String proofs = s.string("proofs_container", "proofs");
+    String state = s.string("state_container", "state");
+    String tier = s.string("access_tier", "");
+    long blockSize = s.byteSize("block_size", DEFAULT_BLOCK_SIZE);
+    int parallel = s.integer("max_parallel_blocks", DEFAULT_MAX_PARALLEL_BLOCKS);
+    Duration ttl = s.duration("presign_max_ttl", DEFAULT_PRESIGN_MAX_TTL);
+    return s.build(() -> new AzureBlobConfig(accountName, accountKey, connectionString, endpoint, artifacts, proofs,
+        state, tier, (int) Math.min(blockSize, Integer.MAX_VALUE), parallel, ttl));
   }
 
   /** The container that holds keys of {@code dataClass}. */

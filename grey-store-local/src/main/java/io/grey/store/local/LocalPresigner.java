@@ -34,6 +34,9 @@ import javax.crypto.spec.SecretKeySpec;
  * segment percent-encoded as UTF-8. Thread-safe.
  */
 public final class LocalPresigner {
+  /** The file, under a node's data directory, that holds its presigned-URL secret. */
+  public static final String SECRET_FILE = "presign.key";
+
   static final int SECRET_BYTES = 32;
   static final String INVALID = "presigned URL is invalid or expired";
   private static final String ALGORITHM = "HmacSHA256";

@@ -1,6 +1,7 @@
 package io.grey.store.s3;
 
 import io.grey.core.ConfigException;
+import io.grey.core.config.ConfigSection;
 import io.grey.core.store.PresignRequest;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -164,6 +165,79 @@ public record S3Config(
   public S3Config withTags(boolean on) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
         partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, on);
+  }
+
+  /**
+   * Reads the {@code aws:} section of a config file: {@code aws.region} (the default of {@code aws.s3.region}),
+   * {@code aws.credentials} ({@code use_instance_profile: true} or nothing: the SDK default chain;
+   * {@code access_key_id} with {@code secret_access_key}: that pair) and {@code aws.s3} with one key per field of
+   * this record ({@code bucket} required; {@code spill_dir} defaults to {@code defaultSpillDir}). Keys of AWS
+   * features Grey does not implement are refused naming the key.
+   *
+   * @throws ConfigException naming file, line and key path
+   */
+  static S3Config read(ConfigSection aws, Path defaultSpillDir) {
+    aws.unsupported("dynamodb", "task state lives in Grey's stores");
+    aws.unsupported("eks", "Grey does not manage compute");
+    aws.unsupported("nitro", "enclaves are not managed by Grey");
+    aws.unsupported("cost", "cost reports and budgets are not implemented");
+    aws.unsupported("cloudwatch", "metrics are exported to Prometheus at monitoring.prometheus.path");
+    aws.unsupported("vpc_endpoints", "networking is set up outside Grey");
+    String region = aws.string("region", "");
+    S3Credentials credentials = aws.section("credentials", S3Config::readCredentials, S3Credentials.defaultChain());
+    if (!aws.has("s3")) {
+      throw aws.error("s3", "missing: Grey uses the aws section for S3 only; give aws.s3.bucket at least");
+    }
+    S3Config config = aws.section("s3", s3 -> readBucket(s3, region, credentials, defaultSpillDir), null);
+    return aws.build(() -> config);
+  }
+
+  private static S3Credentials readCredentials(ConfigSection c) {
+    boolean instanceProfile = c.bool("use_instance_profile", false);
+    String id = c.string("access_key_id", "");
+    String secret = c.string("secret_access_key", "");
+    boolean saysNoProfile = c.has("use_instance_profile") && !instanceProfile;
+    return c.build(() -> {
+      if (id.isEmpty() && secret.isEmpty()) {
+        if (saysNoProfile) {
+          throw new ConfigException("aws.credentials.use_instance_profile is false but no access_key_id and"
+              + " secret_access_key are given");
+        }
+        return S3Credentials.defaultChain();
+      }
+      if (instanceProfile) {
+        throw new ConfigException("aws.credentials.use_instance_profile: give use_instance_profile: true or an"
+            + " access key pair, not both");
+      }
+      return S3Credentials.of(id, secret);
+    });
+  }
+
+  private static S3Config readBucket(ConfigSection s3, String awsRegion, S3Credentials credentials,
+      Path defaultSpillDir) {
+    s3.unsupported("replication", "cross-region replication is configured on the bucket, outside Grey");
+    s3.unsupported("lifecycle", "use Grey's top-level lifecycle rules");
+    s3.unsupported("encryption", "server-side encryption is not implemented yet");
+    s3.unsupported("access_logging", "access logging is configured on the bucket, outside Grey");
+    String bucket = s3.requiredString("bucket");
+    String prefix = s3.string("prefix", "");
+    String region = s3.string("region", awsRegion);
+    String endpoint = s3.string("endpoint", "");
+    boolean pathStyle = s3.bool("force_path_style", false);
+    String storageClass = s3.string("storage_class", "");
+    long threshold = s3.byteSize("multipart_threshold", DEFAULT_MULTIPART_THRESHOLD);
+    long partSize = s3.byteSize("part_size", DEFAULT_PART_SIZE);
+    int parallel = s3.integer("max_parallel_parts", DEFAULT_MAX_PARALLEL_PARTS);
+    Duration presignMaxTtl = s3.duration("presign_max_ttl", PresignRequest.MAX_TTL);
+    boolean tags = s3.bool("tags", true);
+    Path spillDir = s3.path("spill_dir", defaultSpillDir);
+    return s3.build(() -> {
+      if (region.isEmpty()) {
+        throw new ConfigException("aws.s3.region: not set: give aws.region or aws.s3.region");
+      }
+      return new S3Config("aws", bucket, prefix, region, endpoint, pathStyle, storageClass, threshold, partSize,
+          parallel, presignMaxTtl, credentials, spillDir, tags);
+    });
   }
 
   /** The endpoint override, if any. */

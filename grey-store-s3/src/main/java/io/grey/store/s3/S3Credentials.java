@@ -12,7 +12,7 @@ public sealed interface S3Credentials {
   record DefaultChain() implements S3Credentials {}
 
   /**
-   * One explicit access key pair (for S3-compatible servers and tests).
+   * One explicit access key pair ({@code aws.credentials.access_key_id} and {@code secret_access_key}).
    *
    * @param accessKeyId the access key id
    * @param secretAccessKey the secret; never printed
@@ -20,16 +20,17 @@ public sealed interface S3Credentials {
   record Static(String accessKeyId, String secretAccessKey) implements S3Credentials {
     public Static {
       if (accessKeyId == null || accessKeyId.isBlank()) {
-        throw new ConfigException("aws.s3.access_key_id must not be empty when a secret access key is given");
+        throw new ConfigException("aws.credentials.access_key_id must not be empty when a secret access key is given");
       }
       if (secretAccessKey == null || secretAccessKey.isBlank()) {
-        throw new ConfigException("aws.s3.secret_access_key must not be empty when an access key id is given");
+        throw new ConfigException("aws.credentials.secret_access_key must not be empty when an access key id is given");
       }
     }
 
+    /** Shows neither the key id nor the secret, so a logged config leaks no credential. */
     @Override
     public String toString() {
-      return "Static[accessKeyId=" + accessKeyId + ", secretAccessKey=<redacted>]";
+      return "Static[accessKeyId=<redacted>, secretAccessKey=<redacted>]";
     }
   }
 

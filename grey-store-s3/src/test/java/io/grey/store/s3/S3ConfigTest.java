@@ -59,7 +59,7 @@ class S3ConfigTest {
   @Test
   void emptySecretIsAConfigError() {
     assertThatThrownBy(() -> S3Credentials.of("AKIDEXAMPLE", "")).as("empty secret")
-        .isInstanceOf(ConfigException.class).hasMessageContaining("aws.s3.secret_access_key");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("aws.credentials.secret_access_key");
   }
 
   @Test
