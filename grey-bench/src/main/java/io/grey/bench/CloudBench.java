@@ -70,9 +70,9 @@ public final class CloudBench {
       rawClient.createBucket(b -> b.bucket("grey-bench"));
       rawClient.createBucket(b -> b.bucket("raw-bench"));
       RawS3Contender rawS3 = new RawS3Contender(rawClient, "raw-bench");
-      try (GreyS3Contender greyS3 = GreyS3Contender.open(s3.endpoint(), "grey-bench", work.resolve("spill"));
+      try (StoreContender greyS3 = StoreContender.s3(s3.endpoint(), "grey-bench", work.resolve("spill"));
           RawAzureContender rawAzure = RawAzureContender.open(azurite);
-          GreyAzureContender greyAzure = GreyAzureContender.open(azurite)) {
+          StoreContender greyAzure = StoreContender.azure(azurite)) {
         List<Contender> contenders = List.of(rawS3, greyS3, rawAzure, greyAzure);
         BenchTable table = BenchTable.forFormat(out);
         for (int size : sizes(System.getProperty("grey.bench.sizes", "4K,1M,64M"))) {

@@ -36,7 +36,7 @@ public final class EndToEndBench {
         rounds, smallOps, largeOps, work, Runtime.getRuntime().availableProcessors(), Runtime.version());
     try (Contender raw = new RawContender(work.resolve("raw"), false);
         Contender rawHashed = new RawContender(work.resolve("raw-sha256"), true);
-        Contender local = LocalStoreContender.open(work.resolve("local"));
+        Contender local = StoreContender.local(work.resolve("local"));
         Contender server = ServerContender.start(work.resolve("server"))) {
       List<Contender> contenders = List.of(raw, rawHashed, local, server);
       BenchTable table = BenchTable.forFormat(out);
