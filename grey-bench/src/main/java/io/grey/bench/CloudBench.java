@@ -77,7 +77,7 @@ public final class CloudBench {
         BenchTable table = BenchTable.forFormat(out);
         for (int size : sizes(System.getProperty("grey.bench.sizes", "4K,1M,64M"))) {
           int ops = size == SMALL ? smallOps : size == MEDIUM ? mediumOps : largeOps;
-          Map<String, Measurement> results = EndToEndBench.measure(contenders, size, ops, rounds);
+          Map<String, Measurement> results = EndToEndBench.measure(contenders, size, ops, rounds, false);
           List<Probe> probes = probes(size, likeStore, rawS3, rawAzure, work.resolve("spill"));
           Map<Probe, Measurement> probed = measure(probes, size, ops, rounds);
           report(table, size, results, probed);

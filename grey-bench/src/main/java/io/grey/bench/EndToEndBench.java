@@ -42,7 +42,7 @@ public final class EndToEndBench {
       BenchTable table = BenchTable.forFormat(out);
       for (int size : new int[] {SMALL, LARGE}) {
         int ops = size == SMALL ? smallOps : largeOps;
-        Map<String, Measurement> results = measure(contenders, size, ops, rounds);
+        Map<String, Measurement> results = measure(contenders, size, ops, rounds, true);
         Measurement rawPut = results.get("raw put");
         Measurement rawGet = results.get("raw get");
         Measurement localPut = results.get("local put");
@@ -75,10 +75,11 @@ public final class EndToEndBench {
   /**
    * Runs {@code ops} put+get pairs of a {@code size}-byte payload per contender per round, after one unrecorded
    * warm-up round, and returns each contender's put and get timings keyed {@code "<label> put"} and
-   * {@code "<label> get"}.
+   * {@code "<label> get"}; with {@code newKeys}, each pair is preceded by a put of a key never written before,
+   * timed as {@code "<label> put new key"}.
    */
-  static Map<String, Measurement> measure(List<Contender> contenders, int size, int ops, int rounds)
-      throws Exception {
+  static Map<String, Measurement> measure(List<Contender> contenders, int size, int ops, int rounds,
+      boolean newKeys) throws Exception {
     byte[] payload = new byte[size];
     new SplittableRandom(size).nextBytes(payload);
     Map<String, List<Long>> puts = new LinkedHashMap<>();
@@ -95,9 +96,10 @@ public final class EndToEndBench {
         for (int i = 0; i < ops; i++) {
           // A put of a key never written before: the file system creates a directory entry (and, for the
           // local store, the key's directory) as well as the file.
-          String fresh = "new-" + size + "-" + round + "-" + i;
           long n0 = System.nanoTime();
-          contender.put(fresh, payload);
+          if (newKeys) {
+            contender.put("new-" + size + "-" + round + "-" + i, payload);
+          }
           long n1 = System.nanoTime();
           String name = "obj-" + size + "-" + (i % 64);
           long t0 = System.nanoTime();
@@ -111,7 +113,9 @@ public final class EndToEndBench {
           if (round >= 0) {
             putTimes.add(t1 - t0);
             getTimes.add(t2 - t1);
-            newPutTimes.add(n1 - n0);
+            if (newKeys) {
+              newPutTimes.add(n1 - n0);
+            }
           }
         }
       }
@@ -119,7 +123,10 @@ public final class EndToEndBench {
     Map<String, Measurement> results = new LinkedHashMap<>();
     for (Contender contender : contenders) {
       results.put(contender.label() + " put", new Measurement(contender.label() + " put", size, toArray(puts.get(contender.label()))));
-      results.put(contender.label() + " put new key", new Measurement(contender.label() + " put new key", size, toArray(newPuts.get(contender.label()))));
+      if (newKeys) {
+        results.put(contender.label() + " put new key",
+            new Measurement(contender.label() + " put new key", size, toArray(newPuts.get(contender.label()))));
+      }
       results.put(contender.label() + " get", new Measurement(contender.label() + " get", size, toArray(gets.get(contender.label()))));
     }
     return results;
