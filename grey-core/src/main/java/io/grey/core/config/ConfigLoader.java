@@ -82,7 +82,7 @@ public final class ConfigLoader {
     AuditConfig audit = top.section("audit", s -> AuditConfig.read(s, server.dataDir()),
         AuditConfig.under(server.dataDir()));
     Map<String, ConfigSection> providers = new LinkedHashMap<>();
-    for (String name : GreyConfig.PROVIDER_SECTIONS) {
+    for (String name : GreyConfig.MODULE_SECTIONS) {
       top.child(name).ifPresent(section -> providers.put(name, section));
     }
     String environment = top.string("environment", d.environment(), Check::environment);
@@ -96,7 +96,7 @@ public final class ConfigLoader {
   /** Has each backend section checked by its provider, and makes sure the chosen backend has its module. */
   private static void checkProviders(GreyConfig config, ConfigSection top, Map<String, String> env) {
     StoreContext context = StoreContext.of(config, env);
-    for (String name : config.providerSections().keySet()) {
+    for (String name : config.backendSections()) {
       BlobStoreProvider provider = provider(BlobStores.kindReading(name), top.keyLocation(name) + ": " + name);
       provider.describe(config.providerSection(name).orElseThrow(), context);
     }

@@ -21,8 +21,10 @@ import java.util.Optional;
  * @param audit the {@code audit:} section
  * @param environment the {@code environment:} value, used as the {@code grey-environment} cost tag
  *     (default {@code development})
- * @param providerSections the sections a backend module owns and reads itself ({@code aws}, {@code azure},
- *     {@code gcp}), by top-level name, as written in the file with their lines; only those the file has
+ * @param providerSections the sections a module other than grey-core owns and reads itself, by top-level name, as
+ *     written in the file with their lines; only those the file has: the backend sections ({@code aws},
+ *     {@code azure}, {@code gcp}, see {@link #PROVIDER_SECTIONS}) and the sections of grey-multicloud
+ *     ({@code multi_cloud}) and grey-cost ({@code cost})
  * @throws io.grey.core.ConfigException naming the key that is invalid
  */
 public record GreyConfig(ServerConfig server, AuthConfig auth, StorageConfig storage,
@@ -30,7 +32,12 @@ public record GreyConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
                          AuditConfig audit, String environment, Map<String, ConfigSection> providerSections) {
   static final String DEFAULT_ENVIRONMENT = "development";
   /** The top-level sections owned by backend modules, which the loader keeps for them. */
-  static final List<String> PROVIDER_SECTIONS = List.of("aws", "azure", "gcp");
+  public static final List<String> PROVIDER_SECTIONS = List.of("aws", "azure", "gcp");
+  /**
+   * Every top-level section a module other than grey-core reads itself: the backend sections, then
+   * {@code multi_cloud} (grey-multicloud) and {@code cost} (grey-cost).
+   */
+  public static final List<String> MODULE_SECTIONS = List.of("aws", "azure", "gcp", "multi_cloud", "cost");
 
   public GreyConfig {
     Objects.requireNonNull(server, "server");
@@ -42,8 +49,8 @@ public record GreyConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     Objects.requireNonNull(audit, "audit");
     Check.environment("environment", environment);
     for (String name : providerSections.keySet()) {
-      if (!PROVIDER_SECTIONS.contains(name)) {
-        throw Check.fail(name, "is not a backend's section (known: " + String.join(", ", PROVIDER_SECTIONS) + ")");
+      if (!MODULE_SECTIONS.contains(name)) {
+        throw Check.fail(name, "is not a module's section (known: " + String.join(", ", MODULE_SECTIONS) + ")");
       }
     }
     providerSections = Collections.unmodifiableMap(new LinkedHashMap<>(providerSections));
@@ -57,12 +64,17 @@ public record GreyConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   }
 
   /**
-   * The backend-owned section {@code name} ({@code aws}, {@code azure}, {@code gcp}) as written in the file, as a
-   * fresh reader on each call so that callers on different threads never share one; empty when the file has none.
+   * The module-owned section {@code name} (one of {@link #MODULE_SECTIONS}) as written in the file, as a fresh
+   * reader on each call so that callers on different threads never share one; empty when the file has none.
    */
   public Optional<ConfigSection> providerSection(String name) {
     ConfigSection section = providerSections.get(name);
     return section == null ? Optional.empty() : Optional.of(section.fresh());
+  }
+
+  /** The names of the backend sections ({@code aws}, {@code azure}, {@code gcp}) this file has, in its order. */
+  public List<String> backendSections() {
+    return providerSections.keySet().stream().filter(PROVIDER_SECTIONS::contains).toList();
   }
 
   /**

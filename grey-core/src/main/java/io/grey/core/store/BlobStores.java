@@ -73,7 +73,7 @@ public final class BlobStores {
     List<StoreDescription> out = new ArrayList<>();
     String backend = config.storage().backend();
     out.add(describe(backend, context));
-    for (String section : config.providerSections().keySet()) {
+    for (String section : config.backendSections()) {
       String kind = kindReading(section);
       if (!kind.equals(backend)) {
         out.add(describe(kind, context));

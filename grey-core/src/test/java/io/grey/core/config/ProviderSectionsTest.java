@@ -68,6 +68,6 @@ class ProviderSectionsTest {
   void anUnknownTopLevelKeyStillFailsAndListsTheBackendSections() {
     assertThatThrownBy(() -> parse("amazon:\n  region: x\n")).isInstanceOf(ConfigException.class)
         .hasMessage("grey.yaml:1:1: unknown key 'amazon' (known: server, auth, storage, lifecycle, retry,"
-            + " monitoring, audit, aws, azure, gcp, environment)");
+            + " monitoring, audit, aws, azure, gcp, multi_cloud, cost, environment)");
   }
 }
