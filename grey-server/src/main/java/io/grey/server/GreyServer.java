@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One Grey node: the HTTP API over the store {@code storage.backend} chooses (the local store by default; the
  * others found through {@link BlobStores}, so this module needs no cloud SDK) wrapped in metrics, retry, tracing
- * and audit, the artifact
- * and proof API with the node's signing key, and the lifecycle sweeper. {@link #start} returns once the node
- * answers requests; {@link #close} stops it and releases the store. Thread-safe.
+ * and audit, the artifact and proof API with the node's signing key, the lifecycle sweeper, the web dashboard
+ * with its overview API, and a span per request exported over OTLP when a collector is configured.
+ * {@link #start} returns once the node answers requests; {@link #close} stops it and releases the store.
+ * Thread-safe.
  */
 public final class GreyServer implements AutoCloseable {
   /** The file, under the data directory, that holds the presigned-URL secret. */

@@ -116,6 +116,25 @@ class OverviewTest {
   }
 
   @Test
+  void theDashboardPageNeedsNoTokenAndMayLoadOnlyFromItsOwnOrigin() {
+    try (GreyServer node = GreyServer.start(TestNodes.config(dataDir))) {
+      HttpResponse<String> page = get(node, "/", null);
+      HttpResponse<String> script = get(node, "/dashboard.js", null);
+
+      assertThat(page.statusCode()).as("the dashboard page").isEqualTo(200);
+      assertThat(page.headers().firstValue("Content-Type")).as("its type").hasValueSatisfying(
+          type -> assertThat(type).startsWith("text/html"));
+      assertThat(page.headers().firstValue("Content-Security-Policy")).as("its policy").hasValueSatisfying(
+          policy -> assertThat(policy).contains("default-src 'none'", "script-src 'self'", "connect-src 'self'"));
+      assertThat(page.body()).as("the page names its script and the overview tables")
+          .contains("src=\"/dashboard.js\"", "id=\"stores\"", "id=\"replication\"", "id=\"tenants\"")
+          .doesNotContain("http://", "https://");
+      assertThat(script.statusCode()).as("the script").isEqualTo(200);
+      assertThat(script.body()).as("the script polls the overview").contains("/api/v1/overview");
+    }
+  }
+
+  @Test
   void percentilesAreInterpolatedWithinTheHistogramBucketsAsPrometheusDoes() {
     TreeMap<Double, Double> buckets = new TreeMap<>();
     buckets.put(10.0, 0.0);
