@@ -38,11 +38,6 @@ final class HttpTracing extends Handler.Wrapper {
 
   private static final TextMapGetter<HttpFields> HEADERS = new TextMapGetter<>() {
     @Override
-    public Iterable<String> keys(HttpFields carrier) {
-      return carrier.getFieldNamesCollection();
-    }
-
-    @Override
     public String get(HttpFields carrier, String key) {
       return carrier == null ? null : carrier.get(key);
     }

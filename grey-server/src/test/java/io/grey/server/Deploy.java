@@ -82,7 +82,7 @@ final class Deploy {
 
   private static Map<String, String> strings(JsonNode node) {
     Map<String, String> map = new LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+    node.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText()));
     return map;
   }
 
