@@ -270,8 +270,7 @@ public final class GreyServer implements AutoCloseable {
 
   /**
    * Stops the sweeper, stops accepting requests, closes the store stack, then exports the spans still queued;
-   * idempotent, and a second caller
-   * returns once the first has finished.
+   * idempotent, and a second caller returns once the first has finished.
    */
   @Override
   public void close() {
