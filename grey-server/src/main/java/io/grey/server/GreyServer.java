@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One Grey node: the HTTP API over the store {@code storage.backend} chooses (the local store by default; the
  * others found through {@link BlobStores}, so this module needs no cloud SDK) wrapped in metrics, retry, tracing
- * and audit, the artifact
- * and proof API with the node's signing key, and the lifecycle sweeper. {@link #start} returns once the node
- * answers requests; {@link #close} stops it and releases the store. Thread-safe.
+ * and audit, the artifact and proof API with the node's signing key, the lifecycle sweeper, the web dashboard
+ * with its overview API, and a span per request exported over OTLP when a collector is configured.
+ * {@link #start} returns once the node answers requests; {@link #close} stops it and releases the store.
+ * Thread-safe.
  */
 public final class GreyServer implements AutoCloseable {
   /** The file, under the data directory, that holds the presigned-URL secret. */
@@ -59,15 +60,18 @@ public final class GreyServer implements AutoCloseable {
   private final Javalin app;
   private final StoreStack stack;
   private final LifecycleSchedule lifecycle;
+  private final Telemetry telemetry;
   private final URI baseUri;
   private final int port;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  private GreyServer(Javalin app, StoreStack stack, LifecycleSchedule lifecycle, URI baseUri, int port) {
+  private GreyServer(
+      Javalin app, StoreStack stack, LifecycleSchedule lifecycle, Telemetry telemetry, URI baseUri, int port) {
     this.app = app;
     this.stack = stack;
     this.lifecycle = lifecycle;
+    this.telemetry = telemetry;
     this.baseUri = baseUri;
     this.port = port;
   }
@@ -88,8 +92,14 @@ public final class GreyServer implements AutoCloseable {
 
   /** As {@link #start(GreyConfig)}, with every time (presigned URL expiry, timestamps) from {@code clock}. */
   static GreyServer start(GreyConfig config, Clock clock) {
+    return start(config, clock, OverviewSource.Parts.none());
+  }
+
+  /** As {@link #start(GreyConfig, Clock)}, the overview's replication and cost rows from {@code parts}. */
+  static GreyServer start(GreyConfig config, Clock clock, OverviewSource.Parts parts) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(parts, "parts");
     ServerConfig server = config.server();
     Path dataDir = server.dataDir().toAbsolutePath();
     try {
@@ -100,6 +110,7 @@ public final class GreyServer implements AutoCloseable {
     PrometheusMeterRegistry registry =
         new PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
     HttpApi api = new HttpApi(registry, config.monitoring().prometheus().path(), dataDir.toString());
+    Telemetry telemetry = Telemetry.open(config.monitoring().opentelemetry());
     Javalin app = Javalin.create(javalin -> {
       javalin.startup.showJavalinBanner = false;
       javalin.startup.showOldJavalinVersionWarning = false;
@@ -107,12 +118,15 @@ public final class GreyServer implements AutoCloseable {
       // Bodies are streamed; compression would buffer them and hide a truncated transfer.
       javalin.http.compressionStrategy = CompressionStrategy.NONE;
       javalin.jetty.modifyServer(jetty -> {
+        // Javalin nests its servlet context inside the innermost wrapper it finds, so this one sees every request.
+        jetty.setHandler(new HttpTracing(telemetry.tracer(), telemetry.propagators()));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.addEventListener(new LargeReadBuffers(jetty));
       });
       api.register(javalin.routes);
     });
     List<AutoCloseable> opened = new ArrayList<>();
+    opened.add(telemetry);
     try {
       try {
         app.start(server.host(), server.port());
@@ -125,15 +139,17 @@ public final class GreyServer implements AutoCloseable {
       int port = app.port();
       URI baseUri = baseUri(server, port);
       LocalPresigner presigner = LocalPresigner.loadOrCreate(dataDir.resolve(PRESIGN_KEY_FILE), baseUri, clock);
-      StoreStack stack = openStack(config, baseUri, registry, clock);
+      StoreStack stack = openStack(config, baseUri, registry, telemetry.tracer(), clock);
       opened.add(stack);
       ArtifactStore artifacts =
           new ArtifactStore(stack.store(), NodeKey.loadOrCreate(dataDir), config.environment(), clock);
       TokenAuthenticator authenticator = new TokenAuthenticator(tokens(config, dataDir, baseUri));
       LifecycleSchedule lifecycle = lifecycle(config, stack, clock);
-      api.serve(new Node(artifacts, stack.store(), presigner, authenticator, server.maxPresignTtl()));
+      OverviewSource overview = new MeterOverview(registry, List.of(stack.store().name()), parts);
+      api.serve(new Node(artifacts, stack.store(), presigner, authenticator, server.maxPresignTtl(), overview,
+          clock));
       LOG.info("Grey serving {} from {}", baseUri, dataDir);
-      return new GreyServer(app, stack, lifecycle, baseUri, port);
+      return new GreyServer(app, stack, lifecycle, telemetry, baseUri, port);
     } catch (RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
         try {
@@ -151,11 +167,16 @@ public final class GreyServer implements AutoCloseable {
    * shared with the tests.
    */
   static StoreStack openStack(GreyConfig config, URI baseUri, PrometheusMeterRegistry registry, Clock clock) {
+    return openStack(config, baseUri, registry, OpenTelemetry.noop().getTracer(Telemetry.SCOPE), clock);
+  }
+
+  /** As {@link #openStack(GreyConfig, URI, PrometheusMeterRegistry, Clock)}, the store spans from {@code tracer}. */
+  static StoreStack openStack(
+      GreyConfig config, URI baseUri, PrometheusMeterRegistry registry, Tracer tracer, Clock clock) {
     BlobStore backend = BlobStores.open(config.storage().backend(),
         new StoreContext(config, baseUri, clock, System.getenv()));
     RetryPolicy retry =
         new RetryPolicy(config.retry().maxRetries(), config.retry().baseDelay(), config.retry().maxDelay());
-    Tracer tracer = OpenTelemetry.noop().getTracer("io.grey.server");
     return config.audit().enabled()
         ? StoreStack.openAudited(backend, retry, registry, tracer, config.audit().file(), clock)
         : StoreStack.open(backend, retry, registry, tracer);
@@ -248,8 +269,8 @@ public final class GreyServer implements AutoCloseable {
   }
 
   /**
-   * Stops the sweeper, stops accepting requests, then closes the store stack; idempotent, and a second caller
-   * returns once the first has finished.
+   * Stops the sweeper, stops accepting requests, closes the store stack, then exports the spans still queued;
+   * idempotent, and a second caller returns once the first has finished.
    */
   @Override
   public void close() {
@@ -266,7 +287,11 @@ public final class GreyServer implements AutoCloseable {
       try {
         stack.close();
       } finally {
-        closed.countDown();
+        try {
+          telemetry.close();
+        } finally {
+          closed.countDown();
+        }
       }
     }
   }

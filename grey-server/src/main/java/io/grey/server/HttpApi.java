@@ -24,6 +24,7 @@ import io.grey.core.store.ReadRange;
 import io.grey.core.store.WriteCondition;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -88,19 +89,25 @@ final class HttpApi {
     this.node = Objects.requireNonNull(ready, "ready");
   }
 
-  /** Registers every route and the error mapping. */
+  /** Registers every route and the error mapping; each route names the request's span after itself. */
   void register(RoutesConfig routes) {
-    routes.get("/healthz", ctx -> json(ctx, 200, MAPPER.createObjectNode().put("status", "ok")));
-    routes.get(metricsPath, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape()));
+    routes.get("/healthz", named("healthz", "/healthz",
+        ctx -> json(ctx, 200, MAPPER.createObjectNode().put("status", "ok"))));
+    routes.get(metricsPath, named("metrics", metricsPath,
+        ctx -> ctx.contentType(PROMETHEUS_TEXT).result(registry.scrape())));
+    routes.get(Dashboard.OVERVIEW_PATH, named("overview", Dashboard.OVERVIEW_PATH, this::overview));
+    for (String file : Dashboard.FILES.keySet()) {
+      routes.get(file, named("dashboard", file, ctx -> Dashboard.serve(ctx, file)));
+    }
 
-    routes.put("/v1/artifacts/<path>", this::putArtifact);
-    routes.get("/v1/artifacts/<path>", this::getArtifact);
-    routes.head("/v1/artifacts/<path>", this::headArtifact);
-    routes.delete("/v1/artifacts/<path>", this::deleteArtifact);
-    routes.post("/v1/artifacts/<path>", this::presignArtifact);
-    routes.get("/v1/presigned/<path>", this::getPresigned);
-    routes.put("/v1/proofs/<path>", this::putProof);
-    routes.get("/v1/proofs/<path>", this::getProofs);
+    routes.put("/v1/artifacts/<path>", named("put_artifact", "/v1/artifacts/<path>", this::putArtifact));
+    routes.get("/v1/artifacts/<path>", named("get_artifact", "/v1/artifacts/<path>", this::getArtifact));
+    routes.head("/v1/artifacts/<path>", named("head_artifact", "/v1/artifacts/<path>", this::headArtifact));
+    routes.delete("/v1/artifacts/<path>", named("delete_artifact", "/v1/artifacts/<path>", this::deleteArtifact));
+    routes.post("/v1/artifacts/<path>", named("presign_artifact", "/v1/artifacts/<path>", this::presignArtifact));
+    routes.get("/v1/presigned/<path>", named("get_presigned", "/v1/presigned/<path>", this::getPresigned));
+    routes.put("/v1/proofs/<path>", named("put_proof", "/v1/proofs/<path>", this::putProof));
+    routes.get("/v1/proofs/<path>", named("get_proofs", "/v1/proofs/<path>", this::getProofs));
 
     routes.exception(Exception.class, this::failed);
     routes.error(404, ctx -> {
@@ -108,6 +115,27 @@ final class HttpApi {
         writeError(ctx, new ApiError(404, "not_found", "no route for " + ctx.method() + " " + ctx.path()));
       }
     });
+  }
+
+  private static Handler named(String operation, String route, Handler handler) {
+    return ctx -> {
+      HttpTracing.name(operation, route);
+      handler.handle(ctx);
+    };
+  }
+
+  // ---- overview ----
+
+  /**
+   * The dashboard's data: stores and replication are the node's and shown to any valid token; cost rows only for
+   * the caller's own tenant.
+   */
+  private void overview(Context ctx) throws Exception {
+    Node current = ready();
+    Principal principal =
+        current.authenticator().authenticate(Objects.requireNonNullElse(ctx.header("Authorization"), ""));
+    ctx.header("Cache-Control", "no-store");
+    json(ctx, 200, Dashboard.overviewJson(current.overview(), principal.tenant(), current.clock().instant()));
   }
 
   // ---- artifacts ----

@@ -37,7 +37,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@value #DURATION} ({@code grey_cloud_api_duration_seconds}): a timer per call, tags {@code cloud},
  *       {@code operation} (put, get, head, list, delete, get_tags, set_tags, presign) and {@code tenant}. For a
- *       get it covers opening the object only.
+ *       get it covers opening the object only. It publishes a percentile histogram (Prometheus
+ *       {@code _bucket} series, 1 ms to 30 s), so {@code histogram_quantile} computes its percentiles.
  *   <li>{@value #TRANSFER} ({@code grey_cloud_api_transfer_seconds}): for a get, the time from the call to the
  *       close of its stream (time to last byte), same tags.
  *   <li>{@value #ERRORS} ({@code grey_cloud_api_errors_total}): failed calls, tags {@code cloud},
@@ -103,6 +104,9 @@ public final class MetricsLayer implements Layer {
     return Timer.builder(name)
         .description(name.equals(DURATION) ? "Duration of storage API calls" : "Time to last byte of reads")
         .tags("cloud", cloud, "operation", operation, "tenant", tenant)
+        // Buckets rather than client-side percentiles: they add up across operations, tenants and nodes, so
+        // histogram_quantile gives a store's p99 over any selection.
+        .publishPercentileHistogram(name.equals(DURATION))
         .register(registry);
   }
 

@@ -233,6 +233,23 @@ class MetricsLayerTest {
   }
 
   @Test
+  void callDurationsArePublishedAsHistogramBucketsSoPrometheusCanComputePercentiles() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    BlobStore store = metered(prometheus);
+    put(store, ACME, 42);
+    store.get(ACME).close();
+
+    String scrape = prometheus.scrape();
+
+    assertThat(scrape).as("call durations as cumulative buckets, the last one counting every call")
+        .contains("grey_cloud_api_duration_seconds_bucket{cloud=\"aws\",operation=\"put\",tenant=\"acme\",le=\"+Inf\"} 1")
+        .containsPattern("grey_cloud_api_duration_seconds_bucket\\{cloud=\"aws\",operation=\"put\",tenant=\"acme\","
+            + "le=\"0\\.0[0-9]+\"} [01]");
+    assertThat(scrape).as("the time to last byte stays a plain timer, without buckets")
+        .doesNotContain("grey_cloud_api_transfer_seconds_bucket");
+  }
+
+  @Test
   void stackedInsideTheRetryLayerEveryCloudCallAndThrottleIsCounted() {
     put(memory, ACME, 1);
     flaky.failNext("head", new io.grey.core.ThrottledException("slow down"),
