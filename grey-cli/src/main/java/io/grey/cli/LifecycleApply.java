@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "apply", mixinStandardHelpOptions = true,
     description = {"Install the lifecycle rules as each configured cloud store's own lifecycle configuration (S3"
         + " bucket lifecycle, Azure management policy, GCS bucket lifecycle), replacing what is there.",
-        "--dry-run prints the native documents instead (the header of each on stderr, the document on stdout)."
+        "--dry-run prints the native documents instead: the documents on stdout, a header for each and the notes"
+            + " on stderr."
             + " The local store has no native lifecycle: its expiry is applied by the built-in sweeper."})
 final class LifecycleApply implements Callable<Integer> {
   private static final String LOCAL = StorageConfig.DEFAULT_BACKEND;
@@ -105,7 +106,9 @@ final class LifecycleApply implements Callable<Integer> {
             + " which has one storage class";
         result.put("applied", false).put("result", message);
         if (!output.json()) {
-          env.out().println("local: " + message);
+          // A dry run keeps stdout to the native documents, so that it can be redirected into a file.
+          (dryRun ? env.err() : env.out()).println("local: " + message);
+          env.err().flush();
         }
         continue;
       }

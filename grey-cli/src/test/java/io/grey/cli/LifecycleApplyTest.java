@@ -204,6 +204,15 @@ class LifecycleApplyTest {
   }
 
   @Test
+  void aTextDryRunKeepsStdoutToTheDocuments() throws Exception {
+    Cli.Result result = Cli.run("lifecycle", "apply", "--config", config.toString(), "--store", "s3", "--dry-run");
+    assertThat(result.exit()).as("%s", result).isZero();
+    assertThat(texts(xml(result.out()), "ID")).as("stdout parses as the S3 document").containsExactly(
+        "grey-1-artifacts");
+    assertThat(result.err()).contains("# s3: S3 LifecycleConfiguration XML for section 'aws'");
+  }
+
+  @Test
   void theLocalStoreIsLeftToTheSweeper() {
     Cli.Result result = Cli.run("lifecycle", "apply", "--config", config.toString(), "--store", "local");
     assertThat(result.exit()).as("%s", result).isZero();

@@ -85,7 +85,7 @@ public final class AzureLifecycle implements NativeLifecycle {
   public String apply(List<LifecycleRuleConfig> rules, ConfigSection section, StoreContext context) {
     AzureBlobConfig config = AzureBlobConfig.read(section);
     policy(rules, config);
-    throw new InvalidRequestException("azure: a storage account's lifecycle is a management policy, which only"
+    throw new InvalidRequestException("a storage account's lifecycle is a management policy, which only"
         + " Azure Resource Manager sets (the blob service API Grey uses cannot); write the policy with"
         + " `grey lifecycle apply --store azure --dry-run --out policy.json` and install it with"
         + " `az storage account management-policy create --account-name " + accountName(config)

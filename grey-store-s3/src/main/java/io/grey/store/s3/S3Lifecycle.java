@@ -242,11 +242,11 @@ public final class S3Lifecycle implements NativeLifecycle {
       Transformer transformer = transformers.newTransformer();
       transformer.setOutputProperty(OutputKeys.INDENT, "yes");
       transformer.setOutputProperty("{http://xml.apache.org/xslt}indent-amount", "2");
-      transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
-      transformer.setOutputProperty(OutputKeys.STANDALONE, "yes");
+      // The platform writes standalone="no" into its own declaration; this one is plainer.
+      transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
       StringWriter out = new StringWriter();
       transformer.transform(new DOMSource(doc), new StreamResult(out));
-      return out.toString().strip() + "\n";
+      return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + out.toString().strip() + "\n";
     } catch (ParserConfigurationException | TransformerException e) {
       throw new IllegalStateException("the platform's XML writer failed", e);
     }
