@@ -137,6 +137,25 @@ class EncryptedServerTest {
   }
 
   @Test
+  void aDifferentKeyUnderTheSameIdIsATypedErrorToo() throws Exception {
+    try (GreyServer node = GreyServer.start(config())) {
+      put200(node, "/v1/artifacts/acme/t1/swapped.txt", "its key will be replaced");
+    }
+    byte[] other = new byte[32];
+    new SecureRandom().nextBytes(other);
+    String text = Files.readString(keyring());
+    String swapped = text.replaceAll("(?m)^(kek\\.[0-9a-f]{16}=).*$",
+        "$1" + java.util.Base64.getEncoder().encodeToString(other));
+    assertThat(swapped).as("the key bytes were replaced").isNotEqualTo(text);
+    Files.writeString(keyring(), swapped);
+    try (GreyServer node = GreyServer.start(config())) {
+      HttpResponse<String> got = get(node, "/v1/artifacts/acme/t1/swapped.txt", TOKEN_A);
+      assertThat(got.statusCode()).as("%s", got.body()).isEqualTo(500);
+      assertThat(JSON.readTree(got.body()).get("code").asText()).isEqualTo("config_error");
+    }
+  }
+
+  @Test
   void encryptionOffLeavesTheStoreInPlaintextAndCreatesNoKeyring() throws IOException {
     GreyConfig plain = TestNodes.config(dataDir);
     assertThat(plain.storage().encryption()).isEqualTo(EncryptionConfig.under(dataDir));
