@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Grey node: the HTTP API over the store {@code storage.backend} chooses (the local store by default; the
- * others found through {@link BlobStores}, so this module needs no cloud SDK) wrapped in metrics, retry, tracing
- * and audit, the artifact
+ * others found through {@link BlobStores}, so this module needs no cloud SDK) wrapped in metrics, retry,
+ * encryption (when {@code storage.encryption} is enabled), tracing and audit, the artifact
  * and proof API with the node's signing key, and the lifecycle sweeper. {@link #start} returns once the node
  * answers requests; {@link #close} stops it and releases the store. Thread-safe.
  */
