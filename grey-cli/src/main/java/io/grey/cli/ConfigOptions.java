@@ -13,8 +13,8 @@ final class ConfigOptions {
   Path config;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Data directory to use instead of the configured server.data_dir; the store root and the"
-          + " audit file move with it unless configured elsewhere.")
+      description = "Data directory to use instead of the configured server.data_dir; the store root, the"
+          + " encryption keyring and the audit file move with it unless configured elsewhere.")
   Path dataDir;
 
   /** The configuration: the file's, or the embedded default, with the data directory replaced when asked. */
@@ -25,7 +25,7 @@ final class ConfigOptions {
 
   /**
    * {@code config} with data directory {@code dir} (made absolute against the current directory); the local
-   * store root and the audit file move along when they were at their default place under the old one.
+   * store root, the keyring and the audit file move along when they were at their default place under the old one.
    */
   static GreyConfig withDataDir(GreyConfig config, Path dir) {
     return config.withServer(config.server().withDataDir(dir.toAbsolutePath().normalize()));

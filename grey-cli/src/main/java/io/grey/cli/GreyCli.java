@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
         ConfigCommand.class,
         AuditCommand.class,
         LifecycleCommand.class,
+        KeysCommand.class,
         CompletionCommand.class,
         CommandLine.HelpCommand.class
     },

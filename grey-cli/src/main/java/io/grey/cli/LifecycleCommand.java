@@ -27,9 +27,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code grey lifecycle}: applies the configured lifecycle rules to the local store, offline. */
+/**
+ * {@code grey lifecycle}: applies the configured lifecycle rules to the local store, offline ({@code run}), or
+ * installs them as the cloud stores' own lifecycle configuration ({@code apply}).
+ */
 @Command(name = "lifecycle", mixinStandardHelpOptions = true, description = "Apply lifecycle rules.",
-    subcommands = LifecycleCommand.Run.class)
+    subcommands = {LifecycleCommand.Run.class, LifecycleApply.class})
 final class LifecycleCommand implements Callable<Integer> {
   /** The actor recorded in the audit log for deletions made by this command. */
   static final String ACTOR = "grey-lifecycle";
@@ -39,7 +42,7 @@ final class LifecycleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "missing subcommand: run");
+    throw new ParameterException(spec.commandLine(), "missing subcommand: run or apply");
   }
 
   /** {@code grey lifecycle run}: one sweep over the configuration's local store. */

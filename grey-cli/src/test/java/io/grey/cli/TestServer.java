@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** A real Grey server on an ephemeral port over a temporary data directory, with its generated credentials. */
 final class TestServer implements AutoCloseable {
@@ -19,9 +20,14 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(Path dataDir) {
+    return start(dataDir, UnaryOperator.identity());
+  }
+
+  /** As {@link #start(Path)}, with the configuration changed by {@code adjust} first. */
+  static TestServer start(Path dataDir, UnaryOperator<GreyConfig> adjust) {
     GreyConfig config = ConfigOptions.withListen(
         ConfigOptions.withDataDir(GreyConfig.defaults(), dataDir), "127.0.0.1", 0);
-    return new TestServer(dataDir, GreyServer.start(config));
+    return new TestServer(dataDir, GreyServer.start(adjust.apply(config)));
   }
 
   String url() {

@@ -46,7 +46,11 @@ record ApiError(int status, String code, String message) {
       case StoreUnavailableException e -> new ApiError(503, e.code(), "the store is unavailable; retry later");
       case IntegrityException e ->
           new ApiError(500, e.code(), "stored bytes do not match their recorded size or SHA-256");
-      case ConfigException e -> internal();
+      // At request time this is the server's own setup failing, most often an object whose encryption key is not
+      // in the configured keyring; the details (key id, paths) go to the server log only.
+      case ConfigException e -> new ApiError(500, e.code(), "the server's configuration cannot serve this request"
+          + " (for an encrypted store: the key the object was written under is not in the keyring); see the server"
+          + " log");
       case ProviderNotAvailableException e -> internal();
     };
   }

@@ -6,15 +6,19 @@ import io.grey.core.StoreUnavailableException;
 import io.grey.core.Tenant;
 import io.grey.core.artifact.ArtifactStore;
 import io.grey.core.artifact.NodeKey;
+import io.grey.core.config.EncryptionConfig;
 import io.grey.core.config.GreyConfig;
 import io.grey.core.config.LifecycleRuleConfig;
 import io.grey.core.config.ServerConfig;
 import io.grey.core.config.TokenConfig;
+import io.grey.core.crypto.EncryptionLayer;
+import io.grey.core.crypto.LocalKeyring;
 import io.grey.core.layer.RetryPolicy;
 import io.grey.core.lifecycle.LifecycleRule;
 import io.grey.core.lifecycle.LifecycleSweeper;
 import io.grey.core.store.BlobStore;
 import io.grey.core.store.BlobStores;
+import io.grey.core.store.Layer;
 import io.grey.core.store.StoreContext;
 import io.grey.store.local.LocalPresigner;
 import io.javalin.Javalin;
@@ -45,11 +49,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Grey node: the HTTP API over the store {@code storage.backend} chooses (the local store by default; the
- * others found through {@link BlobStores}, so this module needs no cloud SDK) wrapped in metrics, retry, tracing
- * and audit, the artifact and proof API with the node's signing key, the lifecycle sweeper, the web dashboard
- * with its overview API, and a span per request exported over OTLP when a collector is configured.
- * {@link #start} returns once the node answers requests; {@link #close} stops it and releases the store.
- * Thread-safe.
+ * others found through {@link BlobStores}, so this module needs no cloud SDK) wrapped in metrics, retry,
+ * encryption (when {@code storage.encryption} is enabled), tracing and audit, the artifact and proof API with the
+ * node's signing key, the lifecycle sweeper, the web dashboard with its overview API, and a span per request
+ * exported over OTLP when a collector is configured. {@link #start} returns once the node answers requests;
+ * {@link #close} stops it and releases the store. Thread-safe.
  */
 public final class GreyServer implements AutoCloseable {
   /** The file, under the data directory, that holds the presigned-URL secret. */
@@ -177,9 +181,39 @@ public final class GreyServer implements AutoCloseable {
         new StoreContext(config, baseUri, clock, System.getenv()));
     RetryPolicy retry =
         new RetryPolicy(config.retry().maxRetries(), config.retry().baseDelay(), config.retry().maxDelay());
+    Layer encryption;
+    try {
+      encryption = encryption(config);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
     return config.audit().enabled()
-        ? StoreStack.openAudited(backend, retry, registry, tracer, config.audit().file(), clock)
-        : StoreStack.open(backend, retry, registry, tracer);
+        ? StoreStack.openAudited(backend, retry, registry, tracer, encryption, config.audit().file(), clock)
+        : StoreStack.open(backend, retry, registry, tracer, encryption);
+  }
+
+  /**
+   * The encryption layer {@code storage.encryption} asks for: data keys wrapped by the local keyring (created with
+   * one key on the first encrypting start), ciphertext spooled under {@code <data_dir>/tmp/encryption}.
+   *
+   * @throws ConfigException if the keyring is readable or writable by group or others, or malformed
+   */
+  private static Layer encryption(GreyConfig config) {
+    EncryptionConfig encryption = config.storage().encryption();
+    if (!encryption.enabled()) {
+      return StoreStack.PLAINTEXT;
+    }
+    boolean created = !Files.exists(encryption.keyring());
+    LocalKeyring keyring = LocalKeyring.loadOrCreate(encryption.keyring(), new SecureRandom());
+    if (created) {
+      LOG.warn("storage.encryption: created keyring {} with key {}; back it up: objects encrypted under its keys"
+          + " cannot be read without it", keyring.file(), keyring.currentKeyId());
+    }
+    LOG.info("storage.encryption: new objects are wrapped under key {} of keyring {}", keyring.currentKeyId(),
+        keyring.file());
+    Path spool = config.server().dataDir().toAbsolutePath().resolve("tmp").resolve("encryption");
+    return new EncryptionLayer(keyring, spool, new SecureRandom());
   }
 
   private static URI baseUri(ServerConfig server, int port) {

@@ -19,11 +19,16 @@ import java.util.Objects;
 /**
  * The store a node serves from: the backend {@code storage.backend} chose (opened through
  * {@link io.grey.core.store.BlobStores}; the local store by default) wrapped, innermost first, in metrics (so
- * every attempt to the backend is measured), retry, tracing (one span per logical call) and, when enabled, audit
- * (one entry per logical call, naming the caller's {@link io.grey.core.context.CallContext} actor). The server
+ * every attempt to the backend is measured), retry, encryption when {@code storage.encryption} is enabled (so
+ * every layer below it, and the backend, sees only ciphertext, and retries resend ciphertext already sealed),
+ * tracing (one span per logical call) and, when enabled, audit (one entry per logical call, naming the caller's
+ * {@link io.grey.core.context.CallContext} actor). The server
  * and its tests build it through this one factory, so the tests exercise exactly the stack that serves requests.
  */
 final class StoreStack implements AutoCloseable {
+  /** The encryption slot's layer when {@code storage.encryption} is off: it adds nothing. */
+  static final Layer PLAINTEXT = inner -> inner;
+
   private final BlobStore store;
   private final AuditLog audit;
 
@@ -32,17 +37,21 @@ final class StoreStack implements AutoCloseable {
     this.audit = audit;
   }
 
-  /** The stack over {@code backend} without an audit log; closing the stack closes the backend. */
-  static StoreStack open(BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer) {
-    return build(backend, retry, registry, tracer, null);
+  /**
+   * The stack over {@code backend} without an audit log; closing the stack closes the backend. {@code encryption}
+   * is the encryption layer, or {@link #PLAINTEXT} when encryption is off.
+   */
+  static StoreStack open(
+      BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer, Layer encryption) {
+    return build(backend, retry, registry, tracer, encryption, null);
   }
 
   /**
    * The stack over {@code backend} with every mutating call appended to the audit log at {@code auditFile}; closing
    * the stack closes the backend, also when the audit log cannot be opened.
    */
-  static StoreStack openAudited(
-      BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer, Path auditFile, Clock clock) {
+  static StoreStack openAudited(BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer,
+      Layer encryption, Path auditFile, Clock clock) {
     AuditLog log;
     try {
       log = AuditLog.open(auditFile, clock);
@@ -50,18 +59,28 @@ final class StoreStack implements AutoCloseable {
       backend.close();
       throw e;
     }
-    return build(backend, retry, registry, tracer, log);
+    return build(backend, retry, registry, tracer, encryption, log);
   }
 
-  private static StoreStack build(
-      BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer, AuditLog audit) {
+  private static StoreStack build(BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer,
+      Layer encryption, AuditLog audit) {
     Objects.requireNonNull(retry, "retry");
     MetricsLayer metrics = new MetricsLayer(registry, backend.name());
     RetryLayer retrying = new RetryLayer(retry, Sleeper.system(), new SecureRandom());
     TracingLayer tracing = new TracingLayer(tracer);
-    BlobStore stacked = audit == null
-        ? Layer.stack(backend, metrics, retrying, tracing)
-        : Layer.stack(backend, metrics, retrying, tracing, new AuditLayer(audit));
+    BlobStore stacked;
+    try {
+      stacked = audit == null
+          ? Layer.stack(backend, metrics, retrying, encryption, tracing)
+          : Layer.stack(backend, metrics, retrying, encryption, tracing, new AuditLayer(audit));
+    } catch (RuntimeException e) {
+      // The encryption layer refuses a backend without user metadata; the backend is ours to close then.
+      backend.close();
+      if (audit != null) {
+        audit.close();
+      }
+      throw e;
+    }
     return new StoreStack(stacked, audit);
   }
 

@@ -96,15 +96,19 @@ public record GreyConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   }
 
   /**
-   * This config with {@code newServer}. A local store root or audit file that still sits at its default place
-   * under the old {@code data_dir} moves along to the new one, so that {@code defaults().withServer(...)} keeps
-   * everything under the chosen directory; explicitly configured paths are kept.
+   * This config with {@code newServer}. A local store root, keyring or audit file that still sits at its default
+   * place under the old {@code data_dir} moves along to the new one, so that {@code defaults().withServer(...)}
+   * keeps everything under the chosen directory; explicitly configured paths are kept.
    */
   public GreyConfig withServer(ServerConfig newServer) {
     Path oldDir = server.dataDir();
     Path newDir = newServer.dataDir();
     StorageConfig newStorage = storage.local().equals(LocalStorageConfig.under(oldDir))
         ? storage.withLocal(LocalStorageConfig.under(newDir)) : storage;
+    if (storage.encryption().keyring().equals(EncryptionConfig.under(oldDir).keyring())) {
+      newStorage = newStorage.withEncryption(
+          new EncryptionConfig(storage.encryption().enabled(), EncryptionConfig.under(newDir).keyring()));
+    }
     AuditConfig newAudit = audit.file().equals(AuditConfig.under(oldDir).file())
         ? new AuditConfig(audit.enabled(), AuditConfig.under(newDir).file()) : audit;
     return new GreyConfig(newServer, auth, newStorage, lifecycle, retry, monitoring, newAudit, environment,

@@ -11,8 +11,9 @@ import java.util.Objects;
  *     {@code gcs}; default {@code local}); every kind but {@code local} reads its own section ({@code aws},
  *     {@code azure}, {@code gcp}) and needs its module on the class path
  * @param local the local directory store ({@code local})
+ * @param encryption client-side encryption of the server's store ({@code encryption}; default off)
  */
-public record StorageConfig(String backend, LocalStorageConfig local) {
+public record StorageConfig(String backend, LocalStorageConfig local, EncryptionConfig encryption) {
   /** The default {@code storage.backend}. */
   public static final String DEFAULT_BACKEND = "local";
   /** The values {@code storage.backend} accepts. */
@@ -21,26 +22,45 @@ public record StorageConfig(String backend, LocalStorageConfig local) {
   public StorageConfig {
     backend("storage.backend", backend);
     Objects.requireNonNull(local, "local");
+    Objects.requireNonNull(encryption, "encryption");
   }
 
-  /** The local store at {@code local} as the backend. */
+  /**
+   * {@code backend} and the local store at {@code local}, encryption off with its keyring beside the local root
+   * (so at {@code <data_dir>/keyring} for the default root {@code <data_dir>/objects}).
+   */
+  public StorageConfig(String backend, LocalStorageConfig local) {
+    this(backend, local, EncryptionConfig.under(besideRoot(local)));
+  }
+
+  private static Path besideRoot(LocalStorageConfig local) {
+    Path root = local.root().toAbsolutePath().normalize();
+    return root.getParent() == null ? root : root.getParent();
+  }
+
+  /** The local store at {@code local} as the backend, encryption off. */
   public StorageConfig(LocalStorageConfig local) {
     this(DEFAULT_BACKEND, local);
   }
 
-  /** The default: a local store under {@code dataDir}. */
+  /** The default: a local store under {@code dataDir}, encryption off with the keyring under it. */
   public static StorageConfig under(Path dataDir) {
-    return new StorageConfig(LocalStorageConfig.under(dataDir));
+    return new StorageConfig(DEFAULT_BACKEND, LocalStorageConfig.under(dataDir), EncryptionConfig.under(dataDir));
   }
 
   /** This config with the server's store chosen by {@code newBackend}. */
   public StorageConfig withBackend(String newBackend) {
-    return new StorageConfig(newBackend, local);
+    return new StorageConfig(newBackend, local, encryption);
   }
 
   /** This config with the local store at {@code newLocal}. */
   public StorageConfig withLocal(LocalStorageConfig newLocal) {
-    return new StorageConfig(backend, newLocal);
+    return new StorageConfig(backend, newLocal, encryption);
+  }
+
+  /** This config with {@code newEncryption}. */
+  public StorageConfig withEncryption(EncryptionConfig newEncryption) {
+    return new StorageConfig(backend, local, newEncryption);
   }
 
   static void backend(String path, String value) {
@@ -54,6 +74,8 @@ public record StorageConfig(String backend, LocalStorageConfig local) {
     String backend = s.string("backend", DEFAULT_BACKEND, StorageConfig::backend);
     LocalStorageConfig local =
         s.section("local", l -> LocalStorageConfig.read(l, dataDir), LocalStorageConfig.under(dataDir));
-    return s.build(() -> new StorageConfig(backend, local));
+    EncryptionConfig encryption =
+        s.section("encryption", e -> EncryptionConfig.read(e, dataDir), EncryptionConfig.under(dataDir));
+    return s.build(() -> new StorageConfig(backend, local, encryption));
   }
 }
