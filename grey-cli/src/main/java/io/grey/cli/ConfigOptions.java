@@ -2,6 +2,8 @@ package io.grey.cli;
 
 import io.grey.core.config.ConfigLoader;
 import io.grey.core.config.GreyConfig;
+import io.grey.core.config.MonitoringConfig;
+import io.grey.core.config.OpenTelemetryConfig;
 import io.grey.core.config.ServerConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -17,10 +19,27 @@ final class ConfigOptions {
           + " encryption keyring and the audit file move with it unless configured elsewhere.")
   Path dataDir;
 
-  /** The configuration: the file's, or the embedded default, with the data directory replaced when asked. */
+  /**
+   * The configuration: the file's, or the embedded default, with the data directory replaced when asked. The
+   * embedded default exports traces to {@code GREY_OTEL_ENDPOINT} when that is set, as the example file's
+   * {@code ${GREY_OTEL_ENDPOINT:-}} does.
+   *
+   * @throws io.grey.core.ConfigException if the file, or {@code GREY_OTEL_ENDPOINT}, is invalid
+   */
   GreyConfig load(CliEnvironment env) {
-    GreyConfig loaded = config == null ? GreyConfig.defaults() : ConfigLoader.load(config, env.variables());
+    GreyConfig loaded = config == null ? embeddedDefault(env) : ConfigLoader.load(config, env.variables());
     return dataDir == null ? loaded : withDataDir(loaded, dataDir);
+  }
+
+  private static GreyConfig embeddedDefault(CliEnvironment env) {
+    GreyConfig defaults = GreyConfig.defaults();
+    String endpoint = env.variables().getOrDefault("GREY_OTEL_ENDPOINT", "").strip();
+    if (endpoint.isEmpty()) {
+      return defaults;
+    }
+    MonitoringConfig monitoring = defaults.monitoring();
+    return defaults.withMonitoring(new MonitoringConfig(monitoring.prometheus(),
+        new OpenTelemetryConfig(endpoint, monitoring.opentelemetry().sampleRate())));
   }
 
   /**
