@@ -163,7 +163,8 @@ public final class CostService implements AutoCloseable {
 
   /**
    * The costs of {@code tenant} ("" for every tenant) on the UTC days {@code from} to {@code to}, both included,
-   * broken down {@code by}; includes what was metered but not yet flushed.
+   * broken down {@code by}; includes what was metered but not yet flushed (this call flushes, and refreshes the
+   * cost gauges).
    *
    * @throws InvalidRequestException if {@code to} is before {@code from}
    */
@@ -234,9 +235,11 @@ public final class CostService implements AutoCloseable {
     return Optional.ofNullable(meter);
   }
 
+  /** Flushes the meter so that a read sees every call so far, and brings the cost gauges up to date with it. */
   private void flushMeter() {
     if (meter != null) {
       meter.flush();
+      refresh();
     }
   }
 

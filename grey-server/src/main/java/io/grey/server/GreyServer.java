@@ -14,8 +14,11 @@ import io.grey.core.layer.RetryPolicy;
 import io.grey.core.lifecycle.LifecycleRule;
 import io.grey.core.lifecycle.LifecycleSweeper;
 import io.grey.core.store.BlobStore;
+import io.grey.core.store.Layer;
 import io.grey.core.store.BlobStores;
 import io.grey.core.store.StoreContext;
+import io.grey.cost.CostConfig;
+import io.grey.cost.CostService;
 import io.grey.store.local.LocalPresigner;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -59,15 +62,18 @@ public final class GreyServer implements AutoCloseable {
   private final Javalin app;
   private final StoreStack stack;
   private final LifecycleSchedule lifecycle;
+  private final CostService cost;
   private final URI baseUri;
   private final int port;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  private GreyServer(Javalin app, StoreStack stack, LifecycleSchedule lifecycle, URI baseUri, int port) {
+  private GreyServer(Javalin app, StoreStack stack, LifecycleSchedule lifecycle, CostService cost, URI baseUri,
+                     int port) {
     this.app = app;
     this.stack = stack;
     this.lifecycle = lifecycle;
+    this.cost = cost;
     this.baseUri = baseUri;
     this.port = port;
   }
@@ -125,15 +131,26 @@ public final class GreyServer implements AutoCloseable {
       int port = app.port();
       URI baseUri = baseUri(server, port);
       LocalPresigner presigner = LocalPresigner.loadOrCreate(dataDir.resolve(PRESIGN_KEY_FILE), baseUri, clock);
-      StoreStack stack = openStack(config, baseUri, registry, clock);
+      // Cost metering (grey-cost, <data_dir>/metering.db) sits above the retry layer; closed after the stack.
+      CostService cost = CostConfig.of(config).enabled() ? CostService.open(config, clock) : null;
+      if (cost != null) {
+        opened.add(cost);
+        cost.bindMetrics(registry);
+      }
+      StoreStack stack = openStack(config, baseUri, registry, clock,
+          cost == null ? StoreStack.NO_METERING : cost.meteringLayer());
       opened.add(stack);
       ArtifactStore artifacts =
           new ArtifactStore(stack.store(), NodeKey.loadOrCreate(dataDir), config.environment(), clock);
       TokenAuthenticator authenticator = new TokenAuthenticator(tokens(config, dataDir, baseUri));
       LifecycleSchedule lifecycle = lifecycle(config, stack, clock);
       api.serve(new Node(artifacts, stack.store(), presigner, authenticator, server.maxPresignTtl()));
+      if (cost != null) {
+        api.serveCost(cost);
+        cost.start();
+      }
       LOG.info("Grey serving {} from {}", baseUri, dataDir);
-      return new GreyServer(app, stack, lifecycle, baseUri, port);
+      return new GreyServer(app, stack, lifecycle, cost, baseUri, port);
     } catch (RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
         try {
@@ -151,14 +168,20 @@ public final class GreyServer implements AutoCloseable {
    * shared with the tests.
    */
   static StoreStack openStack(GreyConfig config, URI baseUri, PrometheusMeterRegistry registry, Clock clock) {
+    return openStack(config, baseUri, registry, clock, StoreStack.NO_METERING);
+  }
+
+  /** As {@link #openStack(GreyConfig, URI, PrometheusMeterRegistry, Clock)} with {@code metering} above retry. */
+  static StoreStack openStack(GreyConfig config, URI baseUri, PrometheusMeterRegistry registry, Clock clock,
+                              Layer metering) {
     BlobStore backend = BlobStores.open(config.storage().backend(),
         new StoreContext(config, baseUri, clock, System.getenv()));
     RetryPolicy retry =
         new RetryPolicy(config.retry().maxRetries(), config.retry().baseDelay(), config.retry().maxDelay());
     Tracer tracer = OpenTelemetry.noop().getTracer("io.grey.server");
     return config.audit().enabled()
-        ? StoreStack.openAudited(backend, retry, registry, tracer, config.audit().file(), clock)
-        : StoreStack.open(backend, retry, registry, tracer);
+        ? StoreStack.openAudited(backend, retry, registry, tracer, metering, config.audit().file(), clock)
+        : StoreStack.open(backend, retry, registry, tracer, metering);
   }
 
   private static URI baseUri(ServerConfig server, int port) {
@@ -248,7 +271,7 @@ public final class GreyServer implements AutoCloseable {
   }
 
   /**
-   * Stops the sweeper, stops accepting requests, then closes the store stack; idempotent, and a second caller
+   * Stops the sweeper, stops accepting requests, then closes the store stack and flushes cost metering; idempotent, and a second caller
    * returns once the first has finished.
    */
   @Override
@@ -264,7 +287,13 @@ public final class GreyServer implements AutoCloseable {
       app.stop();
     } finally {
       try {
-        stack.close();
+        try {
+          stack.close();
+        } finally {
+          if (cost != null) {
+            cost.close();
+          }
+        }
       } finally {
         closed.countDown();
       }

@@ -13,9 +13,12 @@ import io.grey.core.NotFoundException;
 import io.grey.core.ObjectKey;
 import io.grey.core.RangeNotSatisfiableException;
 import io.grey.core.StoreUnavailableException;
+import io.grey.core.Tenant;
 import io.grey.core.artifact.ProofClaim;
 import io.grey.core.artifact.SignedProof;
 import io.grey.core.context.CallContext;
+import io.grey.cost.CostReport;
+import io.grey.cost.CostService;
 import io.grey.core.store.ListPage;
 import io.grey.core.store.ObjectContent;
 import io.grey.core.store.ObjectInfo;
@@ -33,8 +36,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -72,6 +77,7 @@ final class HttpApi {
   private final String metricsPath;
   private final String hidden;
   private volatile Node node;
+  private volatile CostService cost;
 
   /**
    * An API scraping {@code registry} at {@code metricsPath}; {@code hiddenPath} (the data directory) is blanked
@@ -88,6 +94,11 @@ final class HttpApi {
     this.node = Objects.requireNonNull(ready, "ready");
   }
 
+  /** Starts answering cost requests from {@code metering}; until then (or without metering) they get 404. */
+  void serveCost(CostService metering) {
+    this.cost = Objects.requireNonNull(metering, "metering");
+  }
+
   /** Registers every route and the error mapping. */
   void register(RoutesConfig routes) {
     routes.get("/healthz", ctx -> json(ctx, 200, MAPPER.createObjectNode().put("status", "ok")));
@@ -101,6 +112,7 @@ final class HttpApi {
     routes.get("/v1/presigned/<path>", this::getPresigned);
     routes.put("/v1/proofs/<path>", this::putProof);
     routes.get("/v1/proofs/<path>", this::getProofs);
+    routes.get("/api/v1/cost/report", this::costReport);
 
     routes.exception(Exception.class, this::failed);
     routes.error(404, ctx -> {
@@ -239,6 +251,43 @@ final class HttpApi {
           () -> current.store().head(key), range.isPresent(), ctx);
       send(ctx, content, range.isPresent(), () -> tags(current, key));
     }));
+  }
+
+  // ---- cost ----
+
+  /**
+   * {@code GET /api/v1/cost/report?tenant=&from=&to=&by=}: the caller's tenant only (the default); from and to
+   * are ISO days, both included (default: this month so far); by is cloud, service, task or day (default
+   * service).
+   */
+  private void costReport(Context ctx) throws Exception {
+    Node current = ready();
+    Principal principal =
+        current.authenticator().authenticate(Objects.requireNonNullElse(ctx.header("Authorization"), ""));
+    String tenantParam = ctx.queryParam("tenant");
+    Tenant tenant = tenantParam == null || tenantParam.isEmpty() ? principal.tenant() : new Tenant(tenantParam);
+    TokenAuthenticator.authorize(principal, tenant);
+    CostService metering = cost;
+    if (metering == null) {
+      throw new NotFoundException("cost metering is disabled on this node (cost.enabled: false)");
+    }
+    LocalDate today = metering.today();
+    LocalDate from = day(ctx, "from", today.withDayOfMonth(1));
+    LocalDate to = day(ctx, "to", today);
+    CostReport.Breakdown by = CostReport.Breakdown.parse(Objects.requireNonNullElse(ctx.queryParam("by"), "service"));
+    json(ctx, 200, metering.report(tenant.value(), from, to, by).toJson());
+  }
+
+  private static LocalDate day(Context ctx, String name, LocalDate fallback) {
+    String value = ctx.queryParam(name);
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new InvalidRequestException(name + " must be a day like 2026-11-30, got '" + value + "'");
+    }
   }
 
   // ---- proofs ----

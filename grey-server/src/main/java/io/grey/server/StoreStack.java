@@ -19,11 +19,14 @@ import java.util.Objects;
 /**
  * The store a node serves from: the backend {@code storage.backend} chose (opened through
  * {@link io.grey.core.store.BlobStores}; the local store by default) wrapped, innermost first, in metrics (so
- * every attempt to the backend is measured), retry, tracing (one span per logical call) and, when enabled, audit
+ * every attempt to the backend is measured), retry, cost metering (grey-cost; one count per logical call), tracing (one span per logical call) and, when enabled, audit
  * (one entry per logical call, naming the caller's {@link io.grey.core.context.CallContext} actor). The server
  * and its tests build it through this one factory, so the tests exercise exactly the stack that serves requests.
  */
 final class StoreStack implements AutoCloseable {
+  /** The metering layer of a node whose cost metering is off. */
+  static final Layer NO_METERING = inner -> inner;
+
   private final BlobStore store;
   private final AuditLog audit;
 
@@ -34,15 +37,21 @@ final class StoreStack implements AutoCloseable {
 
   /** The stack over {@code backend} without an audit log; closing the stack closes the backend. */
   static StoreStack open(BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer) {
-    return build(backend, retry, registry, tracer, null);
+    return open(backend, retry, registry, tracer, NO_METERING);
+  }
+
+  /** As {@link #open(BlobStore, RetryPolicy, MeterRegistry, Tracer)} with {@code metering} above the retry layer. */
+  static StoreStack open(BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer,
+                         Layer metering) {
+    return build(backend, retry, registry, tracer, metering, null);
   }
 
   /**
    * The stack over {@code backend} with every mutating call appended to the audit log at {@code auditFile}; closing
    * the stack closes the backend, also when the audit log cannot be opened.
    */
-  static StoreStack openAudited(
-      BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer, Path auditFile, Clock clock) {
+  static StoreStack openAudited(BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer,
+                                Layer metering, Path auditFile, Clock clock) {
     AuditLog log;
     try {
       log = AuditLog.open(auditFile, clock);
@@ -50,18 +59,18 @@ final class StoreStack implements AutoCloseable {
       backend.close();
       throw e;
     }
-    return build(backend, retry, registry, tracer, log);
+    return build(backend, retry, registry, tracer, metering, log);
   }
 
-  private static StoreStack build(
-      BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer, AuditLog audit) {
+  private static StoreStack build(BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer,
+                                  Layer metering, AuditLog audit) {
     Objects.requireNonNull(retry, "retry");
     MetricsLayer metrics = new MetricsLayer(registry, backend.name());
     RetryLayer retrying = new RetryLayer(retry, Sleeper.system(), new SecureRandom());
     TracingLayer tracing = new TracingLayer(tracer);
     BlobStore stacked = audit == null
-        ? Layer.stack(backend, metrics, retrying, tracing)
-        : Layer.stack(backend, metrics, retrying, tracing, new AuditLayer(audit));
+        ? Layer.stack(backend, metrics, retrying, metering, tracing)
+        : Layer.stack(backend, metrics, retrying, metering, tracing, new AuditLayer(audit));
     return new StoreStack(stacked, audit);
   }
 
