@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
         ConfigCommand.class,
         AuditCommand.class,
         LifecycleCommand.class,
+        CostCommand.class,
         CompletionCommand.class,
         CommandLine.HelpCommand.class
     },

@@ -43,7 +43,8 @@ public record Forecast(String method, double level, int historyDays, List<Day> d
     return root;
   }
 
-  static BigDecimal cents(double value) {
+  /** {@code value} rounded half-even to cents. */
+  public static BigDecimal cents(double value) {
     return BigDecimal.valueOf(value).setScale(2, RoundingMode.HALF_EVEN);
   }
 }
