@@ -135,4 +135,13 @@ class CostCommandsTest {
     assertThat(result.err()).contains("metering database");
     assertThat(Files.exists(dir.resolve("nothing-here/metering.db"))).as("nothing created").isFalse();
   }
+
+  @Test
+  void configValidateRefusesABadCostSectionWithItsLine() throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "cost:\n  budgets:\n    - {name: b, amount: ten}\n");
+    Cli.Result result = Cli.run("config", "validate", bad.toString());
+    assertThat(result.exit()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).contains("bad.yaml:3").contains("cost.budgets[0].amount");
+  }
 }

@@ -22,7 +22,8 @@ import java.util.Optional;
  * Meters every logical call to a named store for cost attribution: requests by class (write: put, set tags;
  * read: get, head, get tags; list; delete), the size of each object over time (a put sets it, an overwrite
  * replaces it, a delete removes it), body bytes consumed from gets (egress) and bytes written by the replicator
- * ({@link CallContext#actor()} {@value #REPLICATOR}), which count as replicated bytes. Stack it directly above
+ * ({@link CallContext#actor()} {@value #REPLICATOR}), which count as replicated bytes (the replicator's own reads
+ * are not egress). Stack it directly above
  * the retry layer: a call retried inside that layer is then counted once. Results and errors pass through
  * unchanged; a request that fails still counts as a request (clouds bill those too), but changes no size.
  * Thread-safe.
@@ -68,6 +69,10 @@ public final class MeteringLayer implements Layer {
     public ObjectContent get(ObjectKey key, ReadRange range) {
       meter.read(name(), key);
       ObjectContent content = inner.get(key, range);
+      if (REPLICATOR.equals(CallContext.actor())) {
+        // The replicator's reads feed its writes elsewhere, which count as replicated bytes: not egress too.
+        return content;
+      }
       return new ObjectContent(content.info(), content.range(), new EgressStream(content.stream(), key));
     }
 

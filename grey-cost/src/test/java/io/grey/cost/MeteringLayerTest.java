@@ -123,11 +123,17 @@ class MeteringLayerTest {
   void writesOfTheReplicatorCountAsReplicatedBytes() {
     try (CostService cost = CostService.open(CostFixture.config(dir, ""), clock)) {
       BlobStore store = cost.meteringLayer().wrap(MemoryBlobStore.create("gcs", clock));
-      CallContext.runAs(MeteringLayer.REPLICATOR, () -> store.put(KEY, body(2048), PutOptions.defaults()));
+      CallContext.runAs(MeteringLayer.REPLICATOR, () -> {
+        store.put(KEY, body(2048), PutOptions.defaults());
+        try (ObjectContent read = store.get(KEY)) {
+          read.readAllBytes();
+        }
+      });
       store.put(ObjectKey.of("artifacts/acme/build-1/other"), body(10), PutOptions.defaults());
 
       List<UsageRow> rows = rows(cost);
       assertThat(sum(rows, UsageRow::replicatedBytes)).as("only the replicator's put").isEqualTo(2048);
+      assertThat(sum(rows, UsageRow::egressBytes)).as("the replicator's read is not egress").isZero();
       assertThat(rows).allSatisfy(r -> assertThat(r.store()).isEqualTo("gcs"));
     }
   }
