@@ -15,7 +15,8 @@ import java.util.Optional;
  * whole seconds from one cursor: between two events every tracked byte is charged for the seconds in between,
  * split at hour boundaries. A crash loses what was counted since the last flush (requests, egress and size
  * changes); storage itself is re-accrued from the last flushed cursor with the last flushed object sizes.
- * Thread-safe (one lock; the work per call is a few map updates).
+ * Memory: one entry per tracked object (its key and size) and per tenant/task/store/class with bytes stored; the
+ * per-second accrual walks the latter. Thread-safe (one lock; the work per call is a few map updates).
  */
 final class Meter implements AutoCloseable {
   private static final String SEPARATOR = "\u0000";
@@ -34,7 +35,7 @@ final class Meter implements AutoCloseable {
     this.clock = clock;
     for (TrackedObject o : db.objects()) {
       objects.put(id(o.store(), o.key()), o);
-      live.merge(subject(o.store(), o.tenant(), o.task(), o.dataClass()), o.size(), Long::sum);
+      addLive(subject(o.store(), o.tenant(), o.task(), o.dataClass()), o.size());
     }
     this.cursor = db.accruedUntil().orElse(nowSeconds());
   }
@@ -51,13 +52,13 @@ final class Meter implements AutoCloseable {
     String id = id(store, key.value());
     TrackedObject before = objects.get(id);
     if (before != null) {
-      live.merge(subject(store, before.tenant(), before.task(), before.dataClass()), -before.size(), Long::sum);
+      addLive(subject(store, before.tenant(), before.task(), before.dataClass()), -before.size());
     }
     TrackedObject now = new TrackedObject(store, key.value(), s.tenant, s.task, s.dataClass, size,
         clock.millis());
     objects.put(id, now);
     dirty.put(id, Optional.of(now));
-    live.merge(subject(store, s.tenant, s.task, s.dataClass), size, Long::sum);
+    addLive(subject(store, s.tenant, s.task, s.dataClass), size);
   }
 
   /** A write request that stores no body (set tags), or a put that failed. */
@@ -87,7 +88,7 @@ final class Meter implements AutoCloseable {
     String id = id(store, key.value());
     TrackedObject before = objects.remove(id);
     if (before != null) {
-      live.merge(subject(store, before.tenant(), before.task(), before.dataClass()), -before.size(), Long::sum);
+      addLive(subject(store, before.tenant(), before.task(), before.dataClass()), -before.size());
       dirty.put(id, Optional.empty());
     }
   }
@@ -137,6 +138,11 @@ final class Meter implements AutoCloseable {
       }
     }
     cursor = now;
+  }
+
+  /** Adds {@code delta} to a subject's stored bytes; a subject with nothing stored leaves the map. */
+  private void addLive(UsageBucket subject, long delta) {
+    live.merge(subject, delta, (a, b) -> a + b == 0 ? null : a + b);
   }
 
   private Usage usage(String store, Subject s) {
