@@ -8,6 +8,7 @@ import io.grey.core.config.GreyConfig;
 import io.grey.core.store.BlobStores;
 import io.grey.core.store.StoreContext;
 import io.grey.core.store.StoreDescription;
+import io.grey.cost.CostConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,7 +39,8 @@ final class ConfigCommand implements Callable<Integer> {
       description = "Load FILE exactly as `grey server --config FILE` would, contacting no store. Prints `ok: FILE`"
           + " and, for the server's store (storage.backend) and every other configured cloud section, where objects"
           + " would go and which credential source would be used (never a key). A problem is printed with file,"
-          + " line and key on stderr, exit 2; so is a cloud section whose module is not installed.")
+          + " line and key on stderr, exit 2; so is a cloud section whose module is not installed, and a cost section or"
+          + " price catalog that grey-cost refuses.")
   static final class Validate implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -55,6 +57,8 @@ final class ConfigCommand implements Callable<Integer> {
       try {
         GreyConfig config = ConfigLoader.load(file, env.variables());
         stores = BlobStores.describeAll(StoreContext.of(config, env.variables()));
+        // The cost section and the price catalog it names, as the server would read them at start.
+        CostConfig.of(config).priceCatalog();
       } catch (GreyException e) {
         if (output.json()) {
           OutputOptions.printJson(env.out(), GreyClient.JSON.createObjectNode()

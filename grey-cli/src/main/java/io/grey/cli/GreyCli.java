@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
         AuditCommand.class,
         LifecycleCommand.class,
         KeysCommand.class,
+        CostCommand.class,
         CompletionCommand.class,
         CommandLine.HelpCommand.class
     },

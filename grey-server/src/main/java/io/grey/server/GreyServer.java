@@ -17,9 +17,12 @@ import io.grey.core.layer.RetryPolicy;
 import io.grey.core.lifecycle.LifecycleRule;
 import io.grey.core.lifecycle.LifecycleSweeper;
 import io.grey.core.store.BlobStore;
+import io.grey.core.store.Layer;
 import io.grey.core.store.BlobStores;
 import io.grey.core.store.Layer;
 import io.grey.core.store.StoreContext;
+import io.grey.cost.CostConfig;
+import io.grey.cost.CostService;
 import io.grey.store.local.LocalPresigner;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -65,17 +68,19 @@ public final class GreyServer implements AutoCloseable {
   private final StoreStack stack;
   private final LifecycleSchedule lifecycle;
   private final Telemetry telemetry;
+  private final CostService cost;
   private final URI baseUri;
   private final int port;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  private GreyServer(
-      Javalin app, StoreStack stack, LifecycleSchedule lifecycle, Telemetry telemetry, URI baseUri, int port) {
+  private GreyServer(Javalin app, StoreStack stack, LifecycleSchedule lifecycle, Telemetry telemetry,
+                     CostService cost, URI baseUri, int port) {
     this.app = app;
     this.stack = stack;
     this.lifecycle = lifecycle;
     this.telemetry = telemetry;
+    this.cost = cost;
     this.baseUri = baseUri;
     this.port = port;
   }
@@ -143,7 +148,14 @@ public final class GreyServer implements AutoCloseable {
       int port = app.port();
       URI baseUri = baseUri(server, port);
       LocalPresigner presigner = LocalPresigner.loadOrCreate(dataDir.resolve(PRESIGN_KEY_FILE), baseUri, clock);
-      StoreStack stack = openStack(config, baseUri, registry, telemetry.tracer(), clock);
+      // Cost metering (grey-cost, <data_dir>/metering.db) sits above the retry layer; closed after the stack.
+      CostService cost = CostConfig.of(config).enabled() ? CostService.open(config, clock) : null;
+      if (cost != null) {
+        opened.add(cost);
+        cost.bindMetrics(registry);
+      }
+      StoreStack stack = openStack(config, baseUri, registry, telemetry.tracer(), clock,
+          cost == null ? StoreStack.NONE : cost.meteringLayer());
       opened.add(stack);
       ArtifactStore artifacts =
           new ArtifactStore(stack.store(), NodeKey.loadOrCreate(dataDir), config.environment(), clock);
@@ -152,8 +164,12 @@ public final class GreyServer implements AutoCloseable {
       OverviewSource overview = new MeterOverview(registry, List.of(stack.store().name()), parts);
       api.serve(new Node(artifacts, stack.store(), presigner, authenticator, server.maxPresignTtl(), overview,
           clock));
+      if (cost != null) {
+        api.serveCost(cost);
+        cost.start();
+      }
       LOG.info("Grey serving {} from {}", baseUri, dataDir);
-      return new GreyServer(app, stack, lifecycle, telemetry, baseUri, port);
+      return new GreyServer(app, stack, lifecycle, telemetry, cost, baseUri, port);
     } catch (RuntimeException e) {
       for (int i = opened.size() - 1; i >= 0; i--) {
         try {
@@ -171,12 +187,16 @@ public final class GreyServer implements AutoCloseable {
    * shared with the tests.
    */
   static StoreStack openStack(GreyConfig config, URI baseUri, PrometheusMeterRegistry registry, Clock clock) {
-    return openStack(config, baseUri, registry, OpenTelemetry.noop().getTracer(Telemetry.SCOPE), clock);
+    return openStack(config, baseUri, registry, OpenTelemetry.noop().getTracer(Telemetry.SCOPE), clock,
+        StoreStack.NONE);
   }
 
-  /** As {@link #openStack(GreyConfig, URI, PrometheusMeterRegistry, Clock)}, the store spans from {@code tracer}. */
-  static StoreStack openStack(
-      GreyConfig config, URI baseUri, PrometheusMeterRegistry registry, Tracer tracer, Clock clock) {
+  /**
+   * As {@link #openStack(GreyConfig, URI, PrometheusMeterRegistry, Clock)}, the store spans from {@code tracer} and
+   * {@code metering} (grey-cost's layer, or {@link StoreStack#NONE}) above retry.
+   */
+  static StoreStack openStack(GreyConfig config, URI baseUri, PrometheusMeterRegistry registry, Tracer tracer,
+                              Clock clock, Layer metering) {
     BlobStore backend = BlobStores.open(config.storage().backend(),
         new StoreContext(config, baseUri, clock, System.getenv()));
     RetryPolicy retry =
@@ -188,9 +208,10 @@ public final class GreyServer implements AutoCloseable {
       backend.close();
       throw e;
     }
+    StoreStack.Optional optional = new StoreStack.Optional(metering, encryption);
     return config.audit().enabled()
-        ? StoreStack.openAudited(backend, retry, registry, tracer, encryption, config.audit().file(), clock)
-        : StoreStack.open(backend, retry, registry, tracer, encryption);
+        ? StoreStack.openAudited(backend, retry, registry, tracer, optional, config.audit().file(), clock)
+        : StoreStack.open(backend, retry, registry, tracer, optional);
   }
 
   /**
@@ -202,7 +223,7 @@ public final class GreyServer implements AutoCloseable {
   private static Layer encryption(GreyConfig config) {
     EncryptionConfig encryption = config.storage().encryption();
     if (!encryption.enabled()) {
-      return StoreStack.PLAINTEXT;
+      return StoreStack.NONE;
     }
     boolean created = !Files.exists(encryption.keyring());
     LocalKeyring keyring = LocalKeyring.loadOrCreate(encryption.keyring(), new SecureRandom());
@@ -303,8 +324,8 @@ public final class GreyServer implements AutoCloseable {
   }
 
   /**
-   * Stops the sweeper, stops accepting requests, closes the store stack, then exports the spans still queued;
-   * idempotent, and a second caller returns once the first has finished.
+   * Stops the sweeper, stops accepting requests, closes the store stack, flushes cost metering, then exports the
+   * spans still queued; idempotent, and a second caller returns once the first has finished.
    */
   @Override
   public void close() {
@@ -319,7 +340,13 @@ public final class GreyServer implements AutoCloseable {
       app.stop();
     } finally {
       try {
-        stack.close();
+        try {
+          stack.close();
+        } finally {
+          if (cost != null) {
+            cost.close();
+          }
+        }
       } finally {
         try {
           telemetry.close();

@@ -13,9 +13,12 @@ import io.grey.core.NotFoundException;
 import io.grey.core.ObjectKey;
 import io.grey.core.RangeNotSatisfiableException;
 import io.grey.core.StoreUnavailableException;
+import io.grey.core.Tenant;
 import io.grey.core.artifact.ProofClaim;
 import io.grey.core.artifact.SignedProof;
 import io.grey.core.context.CallContext;
+import io.grey.cost.CostReport;
+import io.grey.cost.CostService;
 import io.grey.core.store.ListPage;
 import io.grey.core.store.ObjectContent;
 import io.grey.core.store.ObjectInfo;
@@ -34,8 +37,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -73,6 +78,7 @@ final class HttpApi {
   private final String metricsPath;
   private final String hidden;
   private volatile Node node;
+  private volatile CostService cost;
 
   /**
    * An API scraping {@code registry} at {@code metricsPath}; {@code hiddenPath} (the data directory) is blanked
@@ -87,6 +93,11 @@ final class HttpApi {
   /** Starts answering storage requests from {@code ready}; until then they get 503. */
   void serve(Node ready) {
     this.node = Objects.requireNonNull(ready, "ready");
+  }
+
+  /** Starts answering cost requests from {@code metering}; until then (or without metering) they get 404. */
+  void serveCost(CostService metering) {
+    this.cost = Objects.requireNonNull(metering, "metering");
   }
 
   /** Registers every route and the error mapping; each route names the request's span after itself. */
@@ -108,6 +119,7 @@ final class HttpApi {
     routes.get("/v1/presigned/<path>", named("get_presigned", "/v1/presigned/<path>", this::getPresigned));
     routes.put("/v1/proofs/<path>", named("put_proof", "/v1/proofs/<path>", this::putProof));
     routes.get("/v1/proofs/<path>", named("get_proofs", "/v1/proofs/<path>", this::getProofs));
+    routes.get("/api/v1/cost/report", named("cost_report", "/api/v1/cost/report", this::costReport));
 
     routes.exception(Exception.class, this::failed);
     routes.error(404, ctx -> {
@@ -267,6 +279,43 @@ final class HttpApi {
           () -> current.store().head(key), range.isPresent(), ctx);
       send(ctx, content, range.isPresent(), () -> tags(current, key));
     }));
+  }
+
+  // ---- cost ----
+
+  /**
+   * {@code GET /api/v1/cost/report?tenant=&from=&to=&by=}: the caller's tenant only (the default); from and to
+   * are ISO days, both included (default: this month so far); by is cloud, service, task or day (default
+   * service).
+   */
+  private void costReport(Context ctx) throws Exception {
+    Node current = ready();
+    Principal principal =
+        current.authenticator().authenticate(Objects.requireNonNullElse(ctx.header("Authorization"), ""));
+    String tenantParam = ctx.queryParam("tenant");
+    Tenant tenant = tenantParam == null || tenantParam.isEmpty() ? principal.tenant() : new Tenant(tenantParam);
+    TokenAuthenticator.authorize(principal, tenant);
+    CostService metering = cost;
+    if (metering == null) {
+      throw new NotFoundException("cost metering is disabled on this node (cost.enabled: false)");
+    }
+    LocalDate today = metering.today();
+    LocalDate from = day(ctx, "from", today.withDayOfMonth(1));
+    LocalDate to = day(ctx, "to", today);
+    CostReport.Breakdown by = CostReport.Breakdown.parse(Objects.requireNonNullElse(ctx.queryParam("by"), "service"));
+    json(ctx, 200, metering.report(tenant.value(), from, to, by).toJson());
+  }
+
+  private static LocalDate day(Context ctx, String name, LocalDate fallback) {
+    String value = ctx.queryParam(name);
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new InvalidRequestException(name + " must be a day like 2026-11-30, got '" + value + "'");
+    }
   }
 
   // ---- proofs ----

@@ -19,15 +19,32 @@ import java.util.Objects;
 /**
  * The store a node serves from: the backend {@code storage.backend} chose (opened through
  * {@link io.grey.core.store.BlobStores}; the local store by default) wrapped, innermost first, in metrics (so
- * every attempt to the backend is measured), retry, encryption when {@code storage.encryption} is enabled (so
+ * every attempt to the backend is measured), retry, cost metering when {@code cost.enabled} (grey-cost; one count per
+ * logical call, since it sits above retry), encryption when {@code storage.encryption} is enabled (so
  * every layer below it, and the backend, sees only ciphertext, and retries resend ciphertext already sealed),
  * tracing (one span per logical call) and, when enabled, audit (one entry per logical call, naming the caller's
  * {@link io.grey.core.context.CallContext} actor). The server
  * and its tests build it through this one factory, so the tests exercise exactly the stack that serves requests.
  */
 final class StoreStack implements AutoCloseable {
-  /** The encryption slot's layer when {@code storage.encryption} is off: it adds nothing. */
-  static final Layer PLAINTEXT = inner -> inner;
+  /** A slot's layer when its feature is off: it adds nothing. */
+  static final Layer NONE = inner -> inner;
+
+  /**
+   * The layers a node's config switches on, each {@link #NONE} when off.
+   *
+   * @param metering grey-cost's metering layer, right above retry
+   * @param encryption the client-side encryption layer, above metering (so metering counts the bytes stored)
+   */
+  record Optional(Layer metering, Layer encryption) {
+    /** Neither metering nor encryption. */
+    static final Optional OFF = new Optional(NONE, NONE);
+
+    Optional {
+      Objects.requireNonNull(metering, "metering");
+      Objects.requireNonNull(encryption, "encryption");
+    }
+  }
 
   private final BlobStore store;
   private final AuditLog audit;
@@ -37,13 +54,10 @@ final class StoreStack implements AutoCloseable {
     this.audit = audit;
   }
 
-  /**
-   * The stack over {@code backend} without an audit log; closing the stack closes the backend. {@code encryption}
-   * is the encryption layer, or {@link #PLAINTEXT} when encryption is off.
-   */
+  /** The stack over {@code backend} without an audit log; closing the stack closes the backend. */
   static StoreStack open(
-      BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer, Layer encryption) {
-    return build(backend, retry, registry, tracer, encryption, null);
+      BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer, Optional optional) {
+    return build(backend, retry, registry, tracer, optional, null);
   }
 
   /**
@@ -51,7 +65,7 @@ final class StoreStack implements AutoCloseable {
    * the stack closes the backend, also when the audit log cannot be opened.
    */
   static StoreStack openAudited(BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer,
-      Layer encryption, Path auditFile, Clock clock) {
+      Optional optional, Path auditFile, Clock clock) {
     AuditLog log;
     try {
       log = AuditLog.open(auditFile, clock);
@@ -59,11 +73,11 @@ final class StoreStack implements AutoCloseable {
       backend.close();
       throw e;
     }
-    return build(backend, retry, registry, tracer, encryption, log);
+    return build(backend, retry, registry, tracer, optional, log);
   }
 
   private static StoreStack build(BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer,
-      Layer encryption, AuditLog audit) {
+      Optional optional, AuditLog audit) {
     Objects.requireNonNull(retry, "retry");
     MetricsLayer metrics = new MetricsLayer(registry, backend.name());
     RetryLayer retrying = new RetryLayer(retry, Sleeper.system(), new SecureRandom());
@@ -71,8 +85,9 @@ final class StoreStack implements AutoCloseable {
     BlobStore stacked;
     try {
       stacked = audit == null
-          ? Layer.stack(backend, metrics, retrying, encryption, tracing)
-          : Layer.stack(backend, metrics, retrying, encryption, tracing, new AuditLayer(audit));
+          ? Layer.stack(backend, metrics, retrying, optional.metering(), optional.encryption(), tracing)
+          : Layer.stack(backend, metrics, retrying, optional.metering(), optional.encryption(), tracing,
+              new AuditLayer(audit));
     } catch (RuntimeException e) {
       // The encryption layer refuses a backend without user metadata; the backend is ours to close then.
       backend.close();

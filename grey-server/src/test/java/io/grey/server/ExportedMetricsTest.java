@@ -5,10 +5,13 @@ import static io.grey.server.TestNodes.get;
 import static io.grey.server.TestNodes.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grey.core.config.ConfigLoader;
+import io.grey.core.config.GreyConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -33,17 +36,32 @@ class ExportedMetricsTest {
       "grey_replication_dead_letters",
       "grey_store_up",
       "grey_store_probe_seconds",
-      "grey_store_errors_total",
-      "grey_cloud_cost_usd",
-      "grey_budget_used_ratio",
-      "grey_budget_alerts_total");
+      "grey_store_errors_total");
 
   @TempDir Path dataDir;
   private GreyServer node;
 
   @BeforeEach
   void start() {
-    node = GreyServer.start(TestNodes.config(dataDir));
+    GreyConfig base = TestNodes.config(dataDir);
+    // With one budget configured, every cost metric has a series (the alert counters from 0); requests are priced
+    // so that the traffic below has a cost at once (the local disk row charges for storage only).
+    GreyConfig withBudget = ConfigLoader.parse("""
+        cost:
+          prices:
+            - cloud: local
+              storage_class: STANDARD
+              write_per_1000: 5
+              read_per_1000: 1
+              source: test prices
+              date: 2026-11-30
+          budgets:
+            - name: monthly
+              amount: 100
+              alerts: [50, 80]
+        """, "grey.yaml", Map.of(), dataDir);
+    node = GreyServer.start(withBudget.withServer(base.server()).withAuth(base.auth()).withStorage(base.storage())
+        .withAudit(base.audit()));
   }
 
   @AfterEach
@@ -64,6 +82,7 @@ class ExportedMetricsTest {
     assertThat(get(node, path + "model.bin", TOKEN_A).body()).as("get").isEqualTo("weights");
     assertThat(get(node, path + "absent.bin", TOKEN_A).statusCode()).as("get of an absent artifact").isEqualTo(404);
     assertThat(get(node, path, TOKEN_A).statusCode()).as("list").isEqualTo(200);
+    assertThat(get(node, "/api/v1/cost/report", TOKEN_A).statusCode()).as("cost report").isEqualTo(200);
     HttpResponse<String> scrape = get(node, "/metrics", null);
     assertThat(scrape.statusCode()).as("scrape").isEqualTo(200);
     return scrape.body().lines()

@@ -271,13 +271,36 @@ public final class ConfigSection {
     return readSection(new ConfigSection(mapping(value, path(key)), path(key), baseDir), reader);
   }
 
-  /** The nested mapping {@code key} as a reader of its own, kept unread; empty when the key is absent. */
-  Optional<ConfigSection> child(String key) {
+  /**
+   * The nested mapping {@code key} as a reader of its own, kept unread (its keys are not checked, so a module can
+   * peek at one key of a section another module owns); empty when the key is absent.
+   */
+  public Optional<ConfigSection> child(String key) {
     Node value = value(key);
     if (value == null) {
       return Optional.empty();
     }
     return Optional.of(new ConfigSection(mapping(value, path(key)), path(key), baseDir));
+  }
+
+  /** A list of single values ({@code [50, 80, 100]}), as written, or {@code fallback} when the key is absent. */
+  public List<String> strings(String key, List<String> fallback) {
+    Node value = value(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof ListNode list)) {
+      throw new ConfigException(value.location() + ": " + path(key) + ": expected a list, got " + describe(value));
+    }
+    List<String> out = new ArrayList<>();
+    for (Node item : list.items()) {
+      if (!(item instanceof Scalar s) || s.isNull()) {
+        throw new ConfigException(item.location() + ": " + path(key) + ": expected a list of single values, got "
+            + describe(item));
+      }
+      out.add(s.text());
+    }
+    return List.copyOf(out);
   }
 
   /** Where {@code key} is written, or where this section starts when it is absent. */
@@ -286,8 +309,11 @@ public final class ConfigSection {
     return (entry == null ? node.location() : entry.keyLocation()).toString();
   }
 
-  /** A list of mappings, each read by {@code reader}, or {@code fallback} when the key is absent. */
-  <T> List<T> list(String key, Function<ConfigSection, T> reader, List<T> fallback) {
+  /**
+   * A list of mappings, each read by {@code reader} (whose unknown keys are refused), or {@code fallback} when
+   * the key is absent.
+   */
+  public <T> List<T> list(String key, Function<ConfigSection, T> reader, List<T> fallback) {
     Node value = value(key);
     if (value == null) {
       return fallback;

@@ -218,7 +218,7 @@ class ConfigLoaderTest {
         new TokenConfig("change-me-globex-0123456789", "globex"));
     assertThat(config.storage().local().root()).isEqualTo(dir.resolve("grey-data/objects"));
     assertThat(config.storage().backend()).isEqualTo("local");
-    assertThat(config.providerSections()).as("the cloud sections are comments only").isEmpty();
+    assertThat(config.backendSections()).as("the cloud sections are comments only").isEmpty();
     assertThat(config.lifecycle()).containsExactly(new LifecycleRuleConfig("artifacts/", 365, List.of(
         new TransitionConfig(30, "INFREQUENT_ACCESS"), new TransitionConfig(90, "ARCHIVE"))));
     assertThat(config.retry()).isEqualTo(new RetryConfig(5, Duration.ofMillis(100), Duration.ofSeconds(30)));
