@@ -139,6 +139,11 @@ public final class GcsStore implements BlobStore {
     return config;
   }
 
+  /** The client this store talks through, for bucket-level calls of this module (lifecycle). */
+  Storage storage() {
+    return storage;
+  }
+
   /** The object name of {@code key} in the bucket. */
   public String objectName(ObjectKey key) {
     return config.prefix() + key.value();
