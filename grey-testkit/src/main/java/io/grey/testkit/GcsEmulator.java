@@ -348,18 +348,18 @@ public final class GcsEmulator implements AutoCloseable {
   private void handle(HttpExchange ex) {
     requests.incrementAndGet();
     try {
-        Integer fault = injected.poll();
-        if (fault != null) {
-          drain(ex.getRequestBody());
-          throw new ApiError(fault, fault == 429 ? "rateLimitExceeded" : "backendError",
-              fault == 429 ? "The rate of requests is too high (injected)." : "Backend error (injected).");
-        }
-        route(ex);
-      } catch (ApiError e) {
-        if (TRACE) {
-          System.err.println("gcs-emulator: -> " + e.status + " " + e.getMessage());
-        }
-        sendError(ex, e.status, e.reason, e.getMessage());
+      Integer fault = injected.poll();
+      if (fault != null) {
+        drain(ex.getRequestBody());
+        throw new ApiError(fault, fault == 429 ? "rateLimitExceeded" : "backendError",
+            fault == 429 ? "The rate of requests is too high (injected)." : "Backend error (injected).");
+      }
+      route(ex);
+    } catch (ApiError e) {
+      if (TRACE) {
+        System.err.println("gcs-emulator: -> " + e.status + " " + e.getMessage());
+      }
+      sendError(ex, e.status, e.reason, e.getMessage());
     } catch (RuntimeException | IOException e) {
       // An IOException is usually a client that went away; the answer is then lost, which is fine.
       sendError(ex, 500, "backendError", "emulator failure: " + e);
@@ -378,7 +378,8 @@ public final class GcsEmulator implements AutoCloseable {
       method = override.toUpperCase(java.util.Locale.ROOT);
     }
     if (TRACE) {
-      System.err.println("gcs-emulator: " + method + " " + ex.getRequestURI() + " " + ex.getRequestHeaders().entrySet());
+      System.err.println("gcs-emulator: " + method + " " + ex.getRequestURI() + " "
+          + ex.getRequestHeaders().entrySet());
     }
     if (path.equals("/token")) {
       token(ex);
