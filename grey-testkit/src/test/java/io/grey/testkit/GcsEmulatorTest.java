@@ -143,7 +143,8 @@ class GcsEmulatorTest {
   void aMultipartUploadWhoseMd5DoesNotMatchTheBodyIsRefused() throws Exception {
     String bucket = emulator.newBucket();
     String body = "--b\r\nContent-Type: application/json\r\n\r\n"
-        + "{\"name\":\"m\",\"md5Hash\":\"AAAAAAAAAAAAAAAAAAAAAA==\"}\r\n--b\r\nContent-Type: text/plain\r\n\r\npayload\r\n--b--\r\n";
+        + "{\"name\":\"m\",\"md5Hash\":\"AAAAAAAAAAAAAAAAAAAAAA==\"}\r\n"
+        + "--b\r\nContent-Type: text/plain\r\n\r\npayload\r\n--b--\r\n";
 
     HttpResponse<String> r = send("POST", "/upload/storage/v1/b/" + bucket + "/o?uploadType=multipart", body,
         "Content-Type", "multipart/related; boundary=b");
