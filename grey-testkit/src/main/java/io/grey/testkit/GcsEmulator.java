@@ -215,7 +215,10 @@ public final class GcsEmulator implements AutoCloseable {
     }
   }
 
-  /** Answers the next {@code count} API requests with {@code status} (429 or 503 for throttling and outage). */
+  /**
+   * Answers the next {@code count} JSON API requests (not OAuth token or signed URL requests) with {@code status}:
+   * 429 for throttling, 503 for an outage, 403 for a refused permission.
+   */
   public void failNext(int status, int count) {
     for (int i = 0; i < count; i++) {
       injected.add(status);
@@ -348,11 +351,17 @@ public final class GcsEmulator implements AutoCloseable {
   private void handle(HttpExchange ex) {
     requests.incrementAndGet();
     try {
-      Integer fault = injected.poll();
+      String path = ex.getRequestURI().getRawPath();
+      boolean api = path.startsWith("/storage/") || path.startsWith("/upload/") || path.startsWith("/download/");
+      Integer fault = api ? injected.poll() : null;
       if (fault != null) {
         drain(ex.getRequestBody());
-        throw new ApiError(fault, fault == 429 ? "rateLimitExceeded" : "backendError",
-            fault == 429 ? "The rate of requests is too high (injected)." : "Backend error (injected).");
+        String reason = switch (fault) {
+          case 429 -> "rateLimitExceeded";
+          case 403 -> "forbidden";
+          default -> "backendError";
+        };
+        throw new ApiError(fault, reason, "Injected failure " + fault + ".");
       }
       route(ex);
     } catch (ApiError e) {

@@ -102,7 +102,8 @@ public final class GcsStore implements BlobStore {
 
   /**
    * Connects to the bucket of {@code config} with its credentials, creating the bucket in the configured location
-   * when it does not exist.
+   * when it does not exist (credentials that may not read the bucket, such as {@code roles/storage.objectAdmin},
+   * skip that check and use the bucket as it is).
    *
    * @throws AccessDeniedException if no credentials are found or the service refuses them
    * @throws StoreUnavailableException if the service cannot be reached
@@ -547,6 +548,15 @@ public final class GcsStore implements BlobStore {
       if (storage.get(config.bucket()) != null) {
         return;
       }
+    } catch (RuntimeException e) {
+      if (GcsErrors.status(e) == 403) {
+        // roles/storage.objectAdmin may use objects but not read the bucket: assume it exists, and let the first
+        // object call report it if it does not.
+        return;
+      }
+      throw GcsErrors.map(config.name(), "open bucket " + config.bucket(), e);
+    }
+    try {
       BucketInfo.Builder bucket = BucketInfo.newBuilder(config.bucket()).setLocation(config.location());
       if (!config.storageClass().isEmpty()) {
         bucket.setStorageClass(StorageClass.valueOf(config.storageClass()));

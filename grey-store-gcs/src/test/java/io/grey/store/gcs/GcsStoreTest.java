@@ -252,6 +252,18 @@ class GcsStoreTest {
   }
 
   @Test
+  void credentialsThatMayNotReadTheBucketStillUseItsObjects() {
+    GcsConfig config = config();
+    emulator.failNext(403, 1);
+    try (GcsStore store = open(config)) {
+      ObjectKey k = ObjectKey.of("artifacts/acme/t1/object-admin");
+      store.put(k, DeterministicBody.of(7, 10).open(), PutOptions.ofLength(10));
+
+      assertThat(store.head(k)).as("object written after the bucket read was refused").isPresent();
+    }
+  }
+
+  @Test
   void anUnreadableKeyFileIsAConfigErrorThatDoesNotShowTheFile() throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.json"), "{\"type\":\"service_account\",\"private_key\":\"s3cr3t\"}");
     GcsConfig config = EmulatedGcs.config(emulator, emulator.newBucket(), bad);
