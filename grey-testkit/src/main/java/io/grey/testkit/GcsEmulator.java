@@ -731,6 +731,9 @@ public final class GcsEmulator implements AutoCloseable {
     Part metaPart = part(parts.get(0));
     Part media = part(parts.get(1));
     ObjectNode meta = (ObjectNode) json.readTree(metaPart.body);
+    if (TRACE) {
+      System.err.println("gcs-emulator: multipart metadata " + meta);
+    }
     if (!meta.hasNonNull("contentType") && media.contentType != null) {
       meta.put("contentType", media.contentType);
     }

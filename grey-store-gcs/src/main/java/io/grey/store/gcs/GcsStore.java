@@ -70,7 +70,7 @@ import java.util.concurrent.TimeUnit;
  * {@code ifGenerationMatch=<generation>}; no condition is ever checked by a read before the write.
  *
  * <p>Durability and atomicity: a body of at most {@code chunk_size} bytes is hashed in memory and sent in one
- * multipart request with its metadata (the client sends MD5 and CRC32C, which the service checks). A longer body
+ * multipart request with its metadata (the client sends the CRC32C, which the service checks). A longer body
  * streams as a resumable upload in {@code chunk_size} chunks to a fresh staging object
  * {@code prefix + ".grey-uploads/<uuid>"} while its SHA-256 is computed; then one rewrite, carrying the write
  * condition, makes the target object from it with the final metadata, and the staging object is deleted. A
