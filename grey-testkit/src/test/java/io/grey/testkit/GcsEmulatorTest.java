@@ -140,6 +140,20 @@ class GcsEmulatorTest {
   }
 
   @Test
+  void aMultipartUploadWhoseCrc32cDoesNotMatchTheBodyIsRefused() throws Exception {
+    String bucket = emulator.newBucket();
+    String body = "--b\r\nContent-Type: application/json\r\n\r\n{\"name\":\"c\",\"crc32c\":\"AAAAAA==\"}\r\n"
+        + "--b\r\nContent-Type: text/plain\r\n\r\npayload\r\n--b--\r\n";
+
+    HttpResponse<String> r = send("POST", "/upload/storage/v1/b/" + bucket + "/o?uploadType=multipart", body,
+        "Content-Type", "multipart/related; boundary=b");
+
+    assertThat(r.statusCode()).as("multipart insert with a wrong crc32c: %s", r.body()).isEqualTo(400);
+    assertThat(r.body()).as("error message").contains("doesn't match calculated CRC32C");
+    assertThat(emulator.objectNames(bucket)).as("objects after the refused insert").isEmpty();
+  }
+
+  @Test
   void aMultipartUploadWhoseMd5DoesNotMatchTheBodyIsRefused() throws Exception {
     String bucket = emulator.newBucket();
     String body = "--b\r\nContent-Type: application/json\r\n\r\n"
