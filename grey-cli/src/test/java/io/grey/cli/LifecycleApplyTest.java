@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grey.testkit.GcsEmulator;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -230,6 +231,46 @@ class LifecycleApplyTest {
         dir.resolve("x").toString());
     assertThat(twoOuts.exit()).as("--out with two cloud stores: %s", twoOuts).isEqualTo(ExitCodes.USAGE);
     assertThat(Files.exists(dir.resolve("x"))).as("nothing written").isFalse();
+  }
+
+  @Test
+  void applyToGcsInstallsTheBucketLifecycleOnTheEmulator() throws Exception {
+    try (GcsEmulator emulator = GcsEmulator.start()) {
+      String bucket = emulator.newBucket();
+      Path key = emulator.writeServiceAccountKey(dir.resolve("sa.json"));
+      Path gcsConfig = Files.writeString(dir.resolve("gcs.yaml"), """
+          server:
+            data_dir: %s
+          gcp:
+            project_id: %s
+            credentials:
+              service_account_key: %s
+            storage:
+              bucket: %s
+              endpoint: %s
+          lifecycle:
+            - prefix: artifacts/
+              transitions:
+                - days: 30
+                  storage_class: INFREQUENT_ACCESS
+              expiration_days: 365
+          """.formatted(dir.resolve("data"), GcsEmulator.PROJECT, key, bucket, emulator.endpoint()));
+
+      Cli.Result dryRun = Cli.run("lifecycle", "apply", "--config", gcsConfig.toString(), "--store", "gcs",
+          "--dry-run");
+      assertThat(dryRun.exit()).as("%s", dryRun).isZero();
+      assertThat(JSON.readTree(dryRun.out()).at("/lifecycle/rule/0/action/storageClass").asText())
+          .as("INFREQUENT_ACCESS is NEARLINE on GCS").isEqualTo("NEARLINE");
+      assertThat(emulator.bucketResource(bucket).orElseThrow().has("lifecycle")).as("a dry run changes nothing")
+          .isFalse();
+
+      Cli.Result apply = Cli.run("lifecycle", "apply", "--config", gcsConfig.toString(), "--store", "gcs");
+      assertThat(apply.exit()).as("%s", apply).isZero();
+      JsonNode rules = emulator.bucketResource(bucket).orElseThrow().at("/lifecycle/rule");
+      assertThat(rules.get(0).at("/condition/age").asInt()).as("the transition reached the bucket").isEqualTo(30);
+      assertThat(rules.get(1).at("/action/type").asText()).as("then the expiry").isEqualTo("Delete");
+      assertThat(rules.get(1).at("/condition/age").asInt()).isEqualTo(365);
+    }
   }
 
   @Test
