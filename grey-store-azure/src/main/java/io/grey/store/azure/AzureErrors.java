@@ -56,6 +56,12 @@ final class AzureErrors {
     return storage != null && storage.getStatusCode() == 412;
   }
 
+  /** Whether Azure refused a range because it starts at or past the end of the blob (HTTP 416). */
+  static boolean isInvalidRange(Throwable error) {
+    BlobStorageException storage = find(error, BlobStorageException.class);
+    return storage != null && (storage.getStatusCode() == 416 || BlobErrorCode.INVALID_RANGE.equals(storage.getErrorCode()));
+  }
+
   /** Whether the commit was refused because its blocks are no longer staged (a concurrent commit took them). */
   static boolean isInvalidBlockList(Throwable error) {
     BlobStorageException storage = find(error, BlobStorageException.class);
