@@ -1,6 +1,7 @@
 package io.grey.store.azure;
 
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobAsyncClient;
@@ -87,6 +88,7 @@ public final class AzureBlobStore implements BlobStore {
   private final ExecutorService httpThreads;
   private final BlockUpload upload;
   private final Clock clock;
+  private final DelegationKeys delegationKeys;
 
   private AzureBlobStore(AzureBlobConfig config, Map<String, BlobContainerClient> containers,
       Map<String, BlobContainerAsyncClient> asyncContainers, ExecutorService httpThreads, Clock clock,
@@ -97,6 +99,8 @@ public final class AzureBlobStore implements BlobStore {
     this.httpThreads = httpThreads;
     this.clock = clock;
     this.upload = new BlockUpload(config, random);
+    BlobServiceClient service = containers.values().iterator().next().getServiceClient();
+    this.delegationKeys = new DelegationKeys(service, clock, config.presignMaxTtl());
   }
 
   /**
@@ -111,6 +115,12 @@ public final class AzureBlobStore implements BlobStore {
 
   /** As {@link #create(AzureBlobConfig)}, with the clock that dates SAS expiry and the source of block ids. */
   static AzureBlobStore create(AzureBlobConfig config, Clock clock, RandomGenerator random) {
+    return create(config, clock, random, List.of());
+  }
+
+  /** As {@link #create(AzureBlobConfig, Clock, RandomGenerator)}, with pipeline policies added (tests observe requests). */
+  static AzureBlobStore create(AzureBlobConfig config, Clock clock, RandomGenerator random,
+      List<HttpPipelinePolicy> policies) {
     ExecutorService httpThreads = Executors.newVirtualThreadPerTaskExecutor();
     try {
       HttpClient http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().executor(httpThreads))
@@ -119,16 +129,21 @@ public final class AzureBlobStore implements BlobStore {
       RequestRetryOptions oneTry = new RequestRetryOptions(RetryPolicyType.FIXED, 1, (Integer) null, null, null,
           null);
       BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(http).retryOptions(oneTry);
-      if (!config.connectionString().isEmpty()) {
-        builder.connectionString(config.connectionString());
-      } else {
-        builder.credential(new StorageSharedKeyCredential(config.accountName(), config.accountKey()));
-        if (config.endpoint().isEmpty()) {
-          builder.endpoint("https://" + config.accountName() + ".blob.core.windows.net");
-        }
+      policies.forEach(builder::addPolicy);
+      switch (config.credentialSource()) {
+        case CONNECTION_STRING -> builder.connectionString(config.connectionString());
+        case ACCOUNT_KEY -> builder.credential(new StorageSharedKeyCredential(config.accountName(),
+            config.accountKey()));
+        case AZURE_AD -> builder.credential(AzureAdCredentials.tokenCredential(config, http));
       }
       if (!config.endpoint().isEmpty()) {
         builder.endpoint(config.endpoint());
+      } else if (config.credentialSource() != AzureBlobConfig.CredentialSource.CONNECTION_STRING) {
+        builder.endpoint("https://" + config.accountName() + ".blob.core.windows.net");
+      }
+      if (!config.encryptionScope().isEmpty()) {
+        // Every Put Blob, Put Block and Put Block List then names the scope; Azure encrypts with its key.
+        builder.encryptionScope(config.encryptionScope());
       }
       BlobServiceClient service = builder.buildClient();
       // Downloads go through the async client: its response body is a stream Grey hands to the reader as is.
@@ -281,9 +296,10 @@ public final class AzureBlobStore implements BlobStore {
   }
 
   /**
-   * A service SAS URL for this one blob: read for GET, write and create for PUT (the holder sends
+   * A SAS URL for this one blob: read for GET, write and create for PUT (the holder sends
    * {@code x-ms-blob-type: BlockBlob}). Valid from now until the TTL, which may not exceed
-   * {@code presign_max_ttl}. A blob uploaded through such a URL has no recorded digest, so whole reads of it
+   * {@code presign_max_ttl}. Signed with the account key, or with Azure AD credentials by a user delegation key
+   * (fetched once and reused while it outlives the URL's expiry). A blob uploaded through such a URL has no recorded digest, so whole reads of it
    * are not verified.
    */
   @Override
@@ -298,7 +314,14 @@ public final class AzureBlobStore implements BlobStore {
     };
     OffsetDateTime expiry = OffsetDateTime.ofInstant(clock.instant().plus(request.ttl()), ZoneOffset.UTC);
     BlockBlobClient blob = blob(key);
-    String sas = blob.generateSas(new BlobServiceSasSignatureValues(expiry, permission));
+    BlobServiceSasSignatureValues values = new BlobServiceSasSignatureValues(expiry, permission);
+    String sas;
+    if (config.credentialSource() == AzureBlobConfig.CredentialSource.AZURE_AD) {
+      // Without the account key, a SAS is signed with a user delegation key the identity obtains from Azure.
+      sas = blob.generateUserDelegationSas(values, delegationKeys.keyValidUntil(expiry));
+    } else {
+      sas = blob.generateSas(values);
+    }
     return URI.create(blob.getBlobUrl() + "?" + sas);
   }
 
