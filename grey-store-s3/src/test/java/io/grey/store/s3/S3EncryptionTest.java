@@ -21,12 +21,13 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * {@code aws.s3.encryption} on the wire. s3proxy accepts the SSE headers but neither stores nor echoes them (its
- * HEAD answers carry no {@code x-amz-server-side-encryption}), so these tests read the headers off each real HTTP
- * request just before it is transmitted to s3proxy, and check that the objects still round-trip. That a server
- * records the KMS key, and refuses an unknown one, is shown against S3Mock in {@link S3MockEncryptionTest}.
+ * {@code aws.s3.encryption} against s3proxy, which records the SSE headers of a write and answers them on HEAD
+ * (it encrypts nothing: the key only has to reach the server). Which request carries the headers is read off
+ * each real HTTP request as it leaves for s3proxy. That a server refuses a KMS key it does not know is shown
+ * against S3Mock in {@link S3MockEncryptionTest}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class S3EncryptionTest {
@@ -67,6 +68,10 @@ class S3EncryptionTest {
         assertThat(content.readAllBytes()).as("body read back").isEqualTo(body.bytes());
       }
       assertThat(store.head(key)).as("head after an encrypted put").contains(put);
+      HeadObjectResponse recorded = server.admin().headObject(b -> b.bucket(store.config().bucket()).key(key.value()));
+      assertThat(recorded.serverSideEncryptionAsString()).as("SSE type the server recorded").isEqualTo("aws:kms");
+      assertThat(recorded.ssekmsKeyId()).as("KMS key the server recorded").isEqualTo(KEY);
+      assertThat(recorded.bucketKeyEnabled()).as("bucket key flag the server recorded").isTrue();
     }
   }
 
@@ -91,6 +96,8 @@ class S3EncryptionTest {
       try (ObjectContent content = store.get(key)) {
         assertThat(content.readAllBytes()).as("body read back").isEqualTo(body.bytes());
       }
+      HeadObjectResponse recorded = server.admin().headObject(b -> b.bucket(store.config().bucket()).key(key.value()));
+      assertThat(recorded.ssekmsKeyId()).as("KMS key the server recorded for the completed upload").isEqualTo(KEY);
     }
   }
 

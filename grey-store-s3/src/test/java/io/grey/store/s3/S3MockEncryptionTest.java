@@ -27,12 +27,14 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * SSE-KMS against a server that records it: S3Mock stores the encryption headers of a write, answers them on
- * HEAD, and refuses a KMS key it does not know. Opt-in like {@link S3MockTagsContractTest}: start S3Mock with
- * {@code --com.adobe.testing.s3mock.store.validKmsKeys=} {@value #KEY} and pass
+ * HEAD, and refuses a KMS key it does not know (it registers keys by ARN and checks the key id Grey sends).
+ * Opt-in like {@link S3MockTagsContractTest}: start S3Mock with the environment
+ * {@code COM_ADOBE_TESTING_S3MOCK_STORE_VALIDKMSKEYS=}{@value #KEY_ARN} and pass
  * {@code -Dgrey.s3.s3mockEndpoint=http://127.0.0.1:<port>}.
  */
 class S3MockEncryptionTest {
-  static final String KEY = "arn:aws:kms:us-east-1:111122223333:key/grey-test-key";
+  static final String KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/grey-test-key";
+  private static final String KEY = "grey-test-key";
   private static final AtomicInteger BUCKETS = new AtomicInteger();
   private static URI endpoint;
   private static S3Client admin;
@@ -81,7 +83,7 @@ class S3MockEncryptionTest {
 
   @Test
   void aKmsKeyTheServerDoesNotKnowIsRefusedAndNothingIsWritten() {
-    String unknown = "arn:aws:kms:us-east-1:111122223333:key/no-such-key";
+    String unknown = "no-such-key";
     S3Config config = config(S3Encryption.kms(unknown));
     ObjectKey key = ObjectKey.of("artifacts/t/k/unknown-key");
     try (S3Store store = S3Store.create(config)) {
