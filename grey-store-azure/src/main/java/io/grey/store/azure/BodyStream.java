@@ -25,7 +25,7 @@ final class BodyStream extends InputStream implements Subscriber<ByteBuffer> {
   private volatile Subscription subscription;
   private ByteBuffer current;
   private boolean ended;
-  private boolean closed;
+  private volatile boolean closed;
 
   private BodyStream(String where) {
     this.where = where;
@@ -41,6 +41,11 @@ final class BodyStream extends InputStream implements Subscriber<ByteBuffer> {
   @Override
   public void onSubscribe(Subscription s) {
     subscription = s;
+    if (closed) {
+      // Closed before the publisher attached: release the response instead of buffering it.
+      s.cancel();
+      return;
+    }
     s.request(IN_FLIGHT);
   }
 
