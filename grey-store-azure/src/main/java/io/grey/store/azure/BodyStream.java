@@ -11,8 +11,8 @@ import org.reactivestreams.Subscription;
 
 /**
  * The body of one download response as a blocking {@link InputStream}. It asks the publisher for at most
- * {@value #IN_FLIGHT} buffers ahead of the reader (the HTTP client hands out buffers of about 16 KiB), so a body
- * of any size streams in constant memory and the connection is read only as fast as the caller consumes.
+ * {@value #IN_FLIGHT} buffers ahead of the reader, so a body of any size streams in constant memory and the
+ * connection is read only as fast as the caller consumes.
  * Closing before the end cancels the response, which releases the connection without draining it. One reader
  * at a time; the publisher's threads only enqueue.
  */
