@@ -22,8 +22,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * for 4 KiB, 1 MiB and 64 MiB objects, interleaving the contenders round by round so that noise hits all of them
  * alike. It prints medians, p99s, throughput, the Grey/raw ratio (goal: at most 1.05x at 1 MiB and above) and,
  * for every ratio above the goal, the measured cost of each piece of work Grey does beyond the raw call, timed
- * separately in the same run (the HEAD after a put, the SHA-256, the spill file, the multipart or block transfer,
- * the chunked read).
+ * separately in the same run (the HEAD after a put, the SHA-256, the spill file, the multipart or block transfer).
  *
  * <p>Run with {@code bin/bench-cloud}; {@code -Dgrey.bench.rounds}, {@code -Dgrey.bench.smallOps},
  * {@code -Dgrey.bench.mediumOps}, {@code -Dgrey.bench.largeOps} set rounds and operations per round per contender;
@@ -34,7 +33,6 @@ public final class CloudBench {
   private static final int MEDIUM = 1024 * 1024;
   private static final int LARGE = 64 * 1024 * 1024;
   private static final double GOAL = 1.05;
-  private static final int READ_CHUNK = 4 * 1024 * 1024;
 
   private CloudBench() {}
 
@@ -59,7 +57,8 @@ public final class CloudBench {
     out.println("raw-azure: BlobClient.upload(stream, length, overwrite) (one Put Blob up to 256 MiB, no client-side"
         + " checksum) / downloadStream to a null sink; same JDK HTTP client on virtual threads, one try per call");
     out.println("grey-azure extra work: SHA-256 while reading the body, above 8 MiB staged 8 MiB blocks 4 in flight +"
-        + " Put Block List; get through openInputStream in 4 MiB ranges pinned to the ETag, SHA-256 verified");
+        + " Put Block List; get as one streamed GET (the async client's body read through a bounded window), SHA-256"
+        + " verified");
     out.println("probes: each piece of Grey's extra work timed alone in the same run; 'X instead of Y' costs X - Y;"
         + " 'as S3Store' = S3Store's client settings (checksums WHEN_REQUIRED) and headers (metadata,"
         + " x-amz-checksum-sha256); \"grey's blob\" = the blob grey-azure wrote (block-committed above 8 MiB)");
@@ -120,9 +119,6 @@ public final class CloudBench {
     probes.add(Probe.instead("probe: azure downloadStream grey's blob", "raw-azure get",
         () -> check(rawAzure.downloadStream("grey-artifacts", greyBlob, OutputStream.nullOutputStream()), size),
         "grey-azure get"));
-    probes.add(Probe.instead("probe: azure openInputStream grey's blob", "probe: azure downloadStream grey's blob",
-        () -> check(rawAzure.openInputStream("grey-artifacts", greyBlob, READ_CHUNK, OutputStream.nullOutputStream()),
-            size), "grey-azure get"));
     return probes;
   }
 

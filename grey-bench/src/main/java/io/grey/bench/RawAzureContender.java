@@ -4,9 +4,7 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import com.azure.storage.blob.models.ConsistentReadControl;
 import com.azure.storage.blob.models.ParallelTransferOptions;
-import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
@@ -15,7 +13,6 @@ import io.grey.testkit.AzuriteServer;
 import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,19 +76,6 @@ final class RawAzureContender implements Contender {
     Counting counting = new Counting(sink);
     container.getServiceClient().getBlobContainerClient(containerName).getBlobClient(blob).downloadStream(counting);
     return counting.count;
-  }
-
-  /**
-   * Reads blob {@code blob} of container {@code containerName} through the SDK's blob input stream in ranges of
-   * {@code chunk} bytes pinned to the ETag, as AzureBlobStore does.
-   */
-  long openInputStream(String containerName, String blob, int chunk, OutputStream sink) throws IOException {
-    BlobInputStreamOptions options = new BlobInputStreamOptions().setBlockSize(chunk)
-        .setConsistentReadControl(ConsistentReadControl.ETAG);
-    try (InputStream in = container.getServiceClient().getBlobContainerClient(containerName).getBlobClient(blob)
-        .openInputStream(options, Context.NONE)) {
-      return in.transferTo(sink);
-    }
   }
 
   @Override

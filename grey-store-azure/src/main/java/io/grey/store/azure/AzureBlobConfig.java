@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  * How to reach one Azure storage account, mirroring the {@code azure.blob_storage} keys of Grey's config
  * ({@code account_name}, {@code account_key}, {@code endpoint}, {@code artifacts_container},
  * {@code proofs_container}, {@code state_container}, {@code access_tier}, {@code block_size},
- * {@code max_parallel_blocks}, {@code presign_max_ttl}) plus {@code connection_string} as the other way to give
- * the shared key. Immutable; the compact constructor rejects every invalid value with a
- * {@link ConfigException} naming the key (and never echoing the account key or connection string).
+ * {@code max_parallel_blocks}, {@code presign_max_ttl}, {@code encryption_scope}) plus {@code connection_string}
+ * as the other way to give the shared key; with neither, Grey authenticates with Azure AD ({@code azure.azure_ad}:
+ * {@code use_managed_identity}, {@code client_id}). Immutable; the compact constructor rejects every invalid
+ * value with a {@link ConfigException} naming the key (and never echoing the account key or connection string).
  *
  * <p>Each Grey data class has its own container: a key {@code artifacts/...} is stored in
  * {@code artifactsContainer} under a blob named exactly like the key, and so on; a key whose first segment is
@@ -39,6 +40,12 @@ import java.util.regex.Pattern;
  * @param maxParallelBlocks blocks of one upload in flight at once (1-64); an upload buffers at most this many
  *     blocks plus the one being read
  * @param presignMaxTtl the longest validity a presigned URL may have (1 second to 7 days)
+ * @param encryptionScope the account's encryption scope new blobs are encrypted with (for example one backed by
+ *     a customer-managed Key Vault key), or "" for the account's default encryption
+ * @param useManagedIdentity with neither key nor connection string: authenticate as the managed identity only
+ *     ({@code azure.azure_ad.use_managed_identity}); false means the whole DefaultAzureCredential chain
+ * @param managedIdentityClientId the client id of a user-assigned managed identity, or "" for the
+ *     system-assigned one ({@code azure.azure_ad.client_id})
  */
 public record AzureBlobConfig(
     String accountName,
@@ -51,7 +58,10 @@ public record AzureBlobConfig(
     String accessTier,
     int blockSize,
     int maxParallelBlocks,
-    Duration presignMaxTtl) {
+    Duration presignMaxTtl,
+    String encryptionScope,
+    boolean useManagedIdentity,
+    String managedIdentityClientId) {
 
   /** The default {@code block_size}: 8 MiB. */
   public static final int DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
@@ -63,6 +73,8 @@ public record AzureBlobConfig(
   static final int MIN_BLOCK_SIZE = 64 * 1024;
   static final int MAX_BLOCK_SIZE = 256 * 1024 * 1024;
   private static final Pattern ACCOUNT = Pattern.compile("[a-z0-9]{3,24}");
+  private static final Pattern SCOPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{1,61}[A-Za-z0-9]");
+  private static final Pattern CLIENT_ID = Pattern.compile("[0-9a-fA-F-]{36}");
   private static final Pattern CONTAINER = Pattern.compile("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]");
 
   public AzureBlobConfig {
@@ -72,8 +84,10 @@ public record AzureBlobConfig(
     endpoint = orEmpty(endpoint).strip();
     accessTier = orEmpty(accessTier).strip();
     Objects.requireNonNull(presignMaxTtl, "presign_max_ttl");
-    if (accountKey.isEmpty() == connectionString.isEmpty()) {
-      throw new ConfigException("azure.blob_storage: give exactly one of account_key and connection_string");
+    encryptionScope = orEmpty(encryptionScope).strip();
+    managedIdentityClientId = orEmpty(managedIdentityClientId).strip();
+    if (!accountKey.isEmpty() && !connectionString.isEmpty()) {
+      throw new ConfigException("azure.blob_storage: give at most one of account_key and connection_string");
     }
     if (!accountKey.isEmpty()) {
       if (!ACCOUNT.matcher(accountName).matches()) {
@@ -85,15 +99,31 @@ public record AzureBlobConfig(
       } catch (IllegalArgumentException e) {
         throw new ConfigException("azure.blob_storage.account_key is not valid base64 (value not shown)");
       }
-    } else {
+    } else if (!connectionString.isEmpty()) {
       if (!connectionString.contains("AccountKey=")) {
-        throw new ConfigException(
-            "azure.blob_storage.connection_string has no AccountKey (value not shown); a shared key is required");
+        throw new ConfigException("azure.blob_storage.connection_string has no AccountKey (value not shown); a"
+            + " shared key is required in a connection string (leave both out to use Azure AD)");
       }
       if (!accountName.isEmpty() && !ACCOUNT.matcher(accountName).matches()) {
         throw new ConfigException("azure.blob_storage.account_name '" + accountName
             + "' must be 3-24 lower-case letters and digits");
       }
+    } else if (!ACCOUNT.matcher(accountName).matches()) {
+      throw new ConfigException("azure.blob_storage.account_name '" + accountName + "' must be 3-24 lower-case"
+          + " letters and digits (with Azure AD credentials the account name is required)");
+    }
+    if ((useManagedIdentity || !managedIdentityClientId.isEmpty())
+        && (!accountKey.isEmpty() || !connectionString.isEmpty())) {
+      throw new ConfigException("azure.azure_ad applies only without account_key and connection_string: give one"
+          + " way to authenticate");
+    }
+    if (!managedIdentityClientId.isEmpty() && !CLIENT_ID.matcher(managedIdentityClientId).matches()) {
+      throw new ConfigException("azure.azure_ad.client_id '" + managedIdentityClientId
+          + "' must be a client id (a GUID such as 00000000-0000-0000-0000-000000000000)");
+    }
+    if (!encryptionScope.isEmpty() && !SCOPE.matcher(encryptionScope).matches()) {
+      throw new ConfigException("azure.blob_storage.encryption_scope '" + encryptionScope
+          + "' must be 3-63 letters, digits and hyphens, starting and ending with a letter or digit");
     }
     if (!endpoint.isEmpty()) {
       try {
@@ -139,49 +169,89 @@ public record AzureBlobConfig(
    */
   public static AzureBlobConfig of(String accountName, String accountKey) {
     return new AzureBlobConfig(accountName, accountKey, "", "", "artifacts", "proofs", "state", "",
-        DEFAULT_BLOCK_SIZE, DEFAULT_MAX_PARALLEL_BLOCKS, DEFAULT_PRESIGN_MAX_TTL);
+        DEFAULT_BLOCK_SIZE, DEFAULT_MAX_PARALLEL_BLOCKS, DEFAULT_PRESIGN_MAX_TTL, "", false, "");
   }
 
   /** A config authenticated by a connection string, otherwise as {@link #of(String, String)}. */
   public static AzureBlobConfig ofConnectionString(String connectionString) {
     return new AzureBlobConfig("", "", connectionString, "", "artifacts", "proofs", "state", "",
-        DEFAULT_BLOCK_SIZE, DEFAULT_MAX_PARALLEL_BLOCKS, DEFAULT_PRESIGN_MAX_TTL);
+        DEFAULT_BLOCK_SIZE, DEFAULT_MAX_PARALLEL_BLOCKS, DEFAULT_PRESIGN_MAX_TTL, "", false, "");
   }
 
   /** This config with the blob service at {@code newEndpoint} (for example Azurite's). */
   public AzureBlobConfig withEndpoint(String newEndpoint) {
     return new AzureBlobConfig(accountName, accountKey, connectionString, newEndpoint, artifactsContainer,
-        proofsContainer, stateContainer, accessTier, blockSize, maxParallelBlocks, presignMaxTtl);
+        proofsContainer, stateContainer, accessTier, blockSize, maxParallelBlocks, presignMaxTtl, encryptionScope,
+        useManagedIdentity, managedIdentityClientId);
   }
 
   /** This config with the three containers renamed. */
   public AzureBlobConfig withContainers(String artifacts, String proofs, String state) {
     return new AzureBlobConfig(accountName, accountKey, connectionString, endpoint, artifacts, proofs, state,
-        accessTier, blockSize, maxParallelBlocks, presignMaxTtl);
+        accessTier, blockSize, maxParallelBlocks, presignMaxTtl, encryptionScope,
+        useManagedIdentity, managedIdentityClientId);
   }
 
   /** This config writing new blobs in {@code tier}. */
   public AzureBlobConfig withAccessTier(String tier) {
     return new AzureBlobConfig(accountName, accountKey, connectionString, endpoint, artifactsContainer,
-        proofsContainer, stateContainer, tier, blockSize, maxParallelBlocks, presignMaxTtl);
+        proofsContainer, stateContainer, tier, blockSize, maxParallelBlocks, presignMaxTtl, encryptionScope,
+        useManagedIdentity, managedIdentityClientId);
   }
 
   /** This config staging uploads in blocks of {@code bytes}. */
   public AzureBlobConfig withBlockSize(int bytes) {
     return new AzureBlobConfig(accountName, accountKey, connectionString, endpoint, artifactsContainer,
-        proofsContainer, stateContainer, accessTier, bytes, maxParallelBlocks, presignMaxTtl);
+        proofsContainer, stateContainer, accessTier, bytes, maxParallelBlocks, presignMaxTtl, encryptionScope,
+        useManagedIdentity, managedIdentityClientId);
   }
 
   /** This config with at most {@code blocks} blocks of one upload in flight. */
   public AzureBlobConfig withMaxParallelBlocks(int blocks) {
     return new AzureBlobConfig(accountName, accountKey, connectionString, endpoint, artifactsContainer,
-        proofsContainer, stateContainer, accessTier, blockSize, blocks, presignMaxTtl);
+        proofsContainer, stateContainer, accessTier, blockSize, blocks, presignMaxTtl, encryptionScope,
+        useManagedIdentity, managedIdentityClientId);
+  }
+
+  /** This config encrypting new blobs with the account's encryption scope {@code scope} ("" for the default). */
+  public AzureBlobConfig withEncryptionScope(String scope) {
+    return new AzureBlobConfig(accountName, accountKey, connectionString, endpoint, artifactsContainer,
+        proofsContainer, stateContainer, accessTier, blockSize, maxParallelBlocks, presignMaxTtl, scope,
+        useManagedIdentity, managedIdentityClientId);
+  }
+
+  /**
+   * A config for {@code accountName} authenticated with Azure AD: the DefaultAzureCredential chain, or only the
+   * managed identity (user-assigned when {@code clientId} is not empty) when {@code managedIdentityOnly}.
+   */
+  public static AzureBlobConfig ofAzureAd(String accountName, boolean managedIdentityOnly, String clientId) {
+    return new AzureBlobConfig(accountName, "", "", "", "artifacts", "proofs", "state", "", DEFAULT_BLOCK_SIZE,
+        DEFAULT_MAX_PARALLEL_BLOCKS, DEFAULT_PRESIGN_MAX_TTL, "", managedIdentityOnly, clientId);
+  }
+
+  /** How the store authenticates: the shared key (given alone or in a connection string) or Azure AD. */
+  public enum CredentialSource {
+    /** {@code account_key}. */
+    ACCOUNT_KEY,
+    /** {@code connection_string}. */
+    CONNECTION_STRING,
+    /** Neither: a token from Azure AD; presigned URLs are user delegation SAS. */
+    AZURE_AD
+  }
+
+  /** Which of the three ways to authenticate this config uses. */
+  public CredentialSource credentialSource() {
+    if (!accountKey.isEmpty()) {
+      return CredentialSource.ACCOUNT_KEY;
+    }
+    return connectionString.isEmpty() ? CredentialSource.AZURE_AD : CredentialSource.CONNECTION_STRING;
   }
 
   /** This config limiting presigned URLs to {@code ttl}. */
   public AzureBlobConfig withPresignMaxTtl(Duration ttl) {
     return new AzureBlobConfig(accountName, accountKey, connectionString, endpoint, artifactsContainer,
-        proofsContainer, stateContainer, accessTier, blockSize, maxParallelBlocks, ttl);
+        proofsContainer, stateContainer, accessTier, blockSize, maxParallelBlocks, ttl, encryptionScope,
+        useManagedIdentity, managedIdentityClientId);
   }
 
   /**
@@ -199,25 +269,34 @@ public record AzureBlobConfig(
     azure.unsupported("cosmos_db", "task state lives in Grey's stores");
     azure.unsupported("aks", "Grey does not manage compute");
     azure.unsupported("cost_management", "cost reports and budgets are not implemented");
-    azure.unsupported("azure_ad", "only shared-key authentication (account_key or connection_string) is"
-        + " implemented");
     azure.unsupported("private_endpoints", "networking is set up outside Grey");
     azure.unsupported("monitor", "metrics are exported to Prometheus at monitoring.prometheus.path");
     if (!azure.has("blob_storage")) {
       throw azure.error("blob_storage", "missing: Grey uses the azure section for Blob Storage only; give"
           + " azure.blob_storage.account_name and account_key at least");
     }
-    AzureBlobConfig config = azure.section("blob_storage", AzureBlobConfig::readBlobStorage, null);
+    AzureAd ad = azure.section("azure_ad", AzureBlobConfig::readAzureAd, new AzureAd(false, ""));
+    AzureBlobConfig config = azure.section("blob_storage", s -> readBlobStorage(s, ad), null);
     return azure.build(() -> config);
   }
 
-  private static AzureBlobConfig readBlobStorage(ConfigSection s) {
+  /** The {@code azure.azure_ad} keys. */
+  private record AzureAd(boolean useManagedIdentity, String clientId) {}
+
+  private static AzureAd readAzureAd(ConfigSection ad) {
+    boolean managedIdentity = ad.bool("use_managed_identity", false);
+    String clientId = ad.string("client_id", "");
+    return ad.build(() -> new AzureAd(managedIdentity, clientId));
+  }
+
+  private static AzureBlobConfig readBlobStorage(ConfigSection s, AzureAd ad) {
     s.unsupported("replication_type", "redundancy is a property of the storage account, set outside Grey");
     s.unsupported("enable_soft_delete", "soft delete is configured on the account, outside Grey");
     s.unsupported("soft_delete_retention_days", "soft delete is configured on the account, outside Grey");
     s.unsupported("enable_versioning", "blob versioning is configured on the account, outside Grey");
     s.unsupported("lifecycle_rules", "use Grey's top-level lifecycle rules");
-    s.unsupported("key_vault_url", "customer-managed keys are not implemented yet");
+    s.unsupported("key_vault_url", "Grey encrypts with an encryption scope: create one on the account backed by the"
+        + " Key Vault key and set azure.blob_storage.encryption_scope to its name");
     String accountName = s.string("account_name", "");
     String accountKey = s.string("account_key", "");
     String connectionString = s.string("connection_string", "");
@@ -229,8 +308,10 @@ public record AzureBlobConfig(
     long blockSize = s.byteSize("block_size", DEFAULT_BLOCK_SIZE);
     int parallel = s.integer("max_parallel_blocks", DEFAULT_MAX_PARALLEL_BLOCKS);
     Duration ttl = s.duration("presign_max_ttl", DEFAULT_PRESIGN_MAX_TTL);
+    String scope = s.string("encryption_scope", "");
     return s.build(() -> new AzureBlobConfig(accountName, accountKey, connectionString, endpoint, artifacts, proofs,
-        state, tier, (int) Math.min(blockSize, Integer.MAX_VALUE), parallel, ttl));
+        state, tier, (int) Math.min(blockSize, Integer.MAX_VALUE), parallel, ttl, scope, ad.useManagedIdentity(),
+        ad.clientId()));
   }
 
   /** The container that holds keys of {@code dataClass}. */
@@ -249,7 +330,9 @@ public record AzureBlobConfig(
         + ", connectionString=" + (connectionString.isEmpty() ? "" : "***") + ", endpoint=" + endpoint
         + ", artifactsContainer=" + artifactsContainer + ", proofsContainer=" + proofsContainer
         + ", stateContainer=" + stateContainer + ", accessTier=" + accessTier + ", blockSize=" + blockSize
-        + ", maxParallelBlocks=" + maxParallelBlocks + ", presignMaxTtl=" + presignMaxTtl + "]";
+        + ", maxParallelBlocks=" + maxParallelBlocks + ", presignMaxTtl=" + presignMaxTtl + ", encryptionScope="
+        + encryptionScope + ", useManagedIdentity=" + useManagedIdentity + ", managedIdentityClientId="
+        + managedIdentityClientId + "]";
   }
 
   private static String orEmpty(String value) {

@@ -1,22 +1,26 @@
 package io.grey.store.azure;
 
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobAsyncClient;
+import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceAsyncClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobDownloadAsyncResponse;
+import com.azure.storage.blob.models.BlobDownloadHeaders;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
-import com.azure.storage.blob.models.ConsistentReadControl;
+import com.azure.storage.blob.models.DownloadRetryOptions;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
-import com.azure.storage.blob.specialized.BlobInputStream;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
@@ -75,21 +79,28 @@ import java.util.random.RandomGenerator;
  */
 public final class AzureBlobStore implements BlobStore {
   private static final String NAME = "azure";
-  private static final int READ_CHUNK = 4 * 1024 * 1024;
+  // Grey's retry layer owns retries; a body cut midway surfaces to the reader instead of resuming here.
+  private static final DownloadRetryOptions NO_RESUME = new DownloadRetryOptions().setMaxRetryRequests(0);
 
   private final AzureBlobConfig config;
   private final Map<String, BlobContainerClient> containers;
+  private final Map<String, BlobContainerAsyncClient> asyncContainers;
   private final ExecutorService httpThreads;
   private final BlockUpload upload;
   private final Clock clock;
+  private final DelegationKeys delegationKeys;
 
   private AzureBlobStore(AzureBlobConfig config, Map<String, BlobContainerClient> containers,
-      ExecutorService httpThreads, Clock clock, RandomGenerator random) {
+      Map<String, BlobContainerAsyncClient> asyncContainers, ExecutorService httpThreads, Clock clock,
+      RandomGenerator random) {
     this.config = config;
     this.containers = containers;
+    this.asyncContainers = asyncContainers;
     this.httpThreads = httpThreads;
     this.clock = clock;
     this.upload = new BlockUpload(config, random);
+    BlobServiceClient service = containers.values().iterator().next().getServiceClient();
+    this.delegationKeys = new DelegationKeys(service, clock, config.presignMaxTtl());
   }
 
   /**
@@ -104,6 +115,12 @@ public final class AzureBlobStore implements BlobStore {
 
   /** As {@link #create(AzureBlobConfig)}, with the clock that dates SAS expiry and the source of block ids. */
   static AzureBlobStore create(AzureBlobConfig config, Clock clock, RandomGenerator random) {
+    return create(config, clock, random, List.of());
+  }
+
+  /** As {@link #create(AzureBlobConfig, Clock, RandomGenerator)}, with pipeline policies added (tests observe requests). */
+  static AzureBlobStore create(AzureBlobConfig config, Clock clock, RandomGenerator random,
+      List<HttpPipelinePolicy> policies) {
     ExecutorService httpThreads = Executors.newVirtualThreadPerTaskExecutor();
     try {
       HttpClient http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().executor(httpThreads))
@@ -112,19 +129,27 @@ public final class AzureBlobStore implements BlobStore {
       RequestRetryOptions oneTry = new RequestRetryOptions(RetryPolicyType.FIXED, 1, (Integer) null, null, null,
           null);
       BlobServiceClientBuilder builder = new BlobServiceClientBuilder().httpClient(http).retryOptions(oneTry);
-      if (!config.connectionString().isEmpty()) {
-        builder.connectionString(config.connectionString());
-      } else {
-        builder.credential(new StorageSharedKeyCredential(config.accountName(), config.accountKey()));
-        if (config.endpoint().isEmpty()) {
-          builder.endpoint("https://" + config.accountName() + ".blob.core.windows.net");
-        }
+      policies.forEach(builder::addPolicy);
+      switch (config.credentialSource()) {
+        case CONNECTION_STRING -> builder.connectionString(config.connectionString());
+        case ACCOUNT_KEY -> builder.credential(new StorageSharedKeyCredential(config.accountName(),
+            config.accountKey()));
+        case AZURE_AD -> builder.credential(AzureAdCredentials.tokenCredential(config, http));
       }
       if (!config.endpoint().isEmpty()) {
         builder.endpoint(config.endpoint());
+      } else if (config.credentialSource() != AzureBlobConfig.CredentialSource.CONNECTION_STRING) {
+        builder.endpoint("https://" + config.accountName() + ".blob.core.windows.net");
+      }
+      if (!config.encryptionScope().isEmpty()) {
+        // Every Put Blob, Put Block and Put Block List then names the scope; Azure encrypts with its key.
+        builder.encryptionScope(config.encryptionScope());
       }
       BlobServiceClient service = builder.buildClient();
+      // Downloads go through the async client: its response body is a stream Grey hands to the reader as is.
+      BlobServiceAsyncClient asyncService = builder.buildAsyncClient();
       Map<String, BlobContainerClient> containers = new LinkedHashMap<>();
+      Map<String, BlobContainerAsyncClient> asyncContainers = new LinkedHashMap<>();
       for (DataClass dataClass : DataClass.values()) {
         String name = config.container(dataClass);
         if (!containers.containsKey(name)) {
@@ -135,9 +160,11 @@ public final class AzureBlobStore implements BlobStore {
             throw AzureErrors.map("create container", name, e);
           }
           containers.put(name, container);
+          asyncContainers.put(name, asyncService.getBlobContainerAsyncClient(name));
         }
       }
-      return new AzureBlobStore(config, Map.copyOf(containers), httpThreads, clock, random);
+      return new AzureBlobStore(config, Map.copyOf(containers), Map.copyOf(asyncContainers), httpThreads, clock,
+          random);
     } catch (RuntimeException e) {
       httpThreads.shutdownNow();
       throw e;
@@ -159,49 +186,65 @@ public final class AzureBlobStore implements BlobStore {
     return upload.put(key, blob(key), body, options);
   }
 
+  /**
+   * One GET per read, streamed: the response's headers give the info (size, digest, ETag), its body is read as it
+   * arrives through a window of {@link BodyStream#IN_FLIGHT} buffers, so memory stays constant for any size and
+   * every byte comes from the one version the info describes. A whole read verifies the recorded size and
+   * SHA-256 at EOF. Only a range that starts at or past the end costs a second request (a HEAD), because Azure
+   * answers 416 there and only the size tells an empty read from an invalid one.
+   */
   @Override
   public ObjectContent get(ObjectKey key, ReadRange range) {
-    BlockBlobClient blob = blob(key);
-    BlobInputStreamOptions read = new BlobInputStreamOptions().setBlockSize(READ_CHUNK)
-        .setConsistentReadControl(ConsistentReadControl.ETAG);
-    if (range.isAll()) {
-      BlobInputStream in;
-      try {
-        in = blob.openInputStream(read, Context.NONE);
-      } catch (RuntimeException e) {
-        throw AzureErrors.map("read", where(key), e);
-      }
-      BlobProperties properties = in.getProperties();
-      ObjectInfo info = info(key, properties);
-      long recordedSize = MetadataNames.greyEntry(properties.getMetadata(), MetadataNames.SIZE)
-          .flatMap(AzureBlobStore::parseSize).orElse(info.size());
-      // A blob written without Grey (no recorded digest) is served as it is: there is nothing to verify against.
-      InputStream stream = info.sha256().isEmpty() ? in
-          : new VerifyingInputStream(in, info.sha256(), recordedSize, where(key));
-      return new ObjectContent(info, range, stream);
-    }
-    BlobProperties properties = properties(blob, key)
-        .orElseThrow(() -> new NotFoundException("azure: no object " + where(key)));
-    ObjectInfo info = info(key, properties);
-    if (range.offset() > info.size()) {
-      throw new RangeNotSatisfiableException("azure: range offset " + range.offset()
-          + " is beyond the end of " + where(key) + " (" + info.size() + " bytes)");
-    }
-    long length = range.lengthWithin(info.size());
-    if (length == 0) {
+    if (range.length() == 0) {
+      // An empty range cannot be expressed as an HTTP range; the answer is the info and no bytes.
+      ObjectInfo info = head(key).orElseThrow(() -> new NotFoundException("azure: no object " + where(key)));
+      checkOffset(key, range, info.size());
       return new ObjectContent(info, range, InputStream.nullInputStream());
     }
-    read.setRange(new BlobRange(range.offset(), length))
-        .setRequestConditions(new BlobRequestConditions().setIfMatch(properties.getETag()));
+    BlobRange blobRange = range.isAll() ? null
+        : new BlobRange(range.offset(), range.length() == ReadRange.TO_END ? null : range.length());
+    BlobDownloadAsyncResponse response;
     try {
-      return new ObjectContent(info, range, blob.openInputStream(read, Context.NONE));
+      response = asyncBlob(key).downloadStreamWithResponse(blobRange, NO_RESUME, null, false).block();
     } catch (RuntimeException e) {
-      if (AzureErrors.isConditionNotMet(e)) {
-        // Rewritten between reading its properties and opening the range: a fresh call reads the new version.
-        throw new StoreUnavailableException("azure: " + where(key) + " changed while its range was opened", e);
+      if (blobRange != null && AzureErrors.isInvalidRange(e)) {
+        ObjectInfo info = head(key).orElseThrow(() -> new NotFoundException("azure: no object " + where(key)));
+        checkOffset(key, range, info.size());
+        return new ObjectContent(info, range, InputStream.nullInputStream());
       }
       throw AzureErrors.map("read", where(key), e);
     }
+    BlobDownloadHeaders headers = response.getDeserializedHeaders();
+    long size = blobRange == null ? headers.getContentLength() : totalSize(headers.getContentRange());
+    ObjectInfo info = new ObjectInfo(key, size,
+        MetadataNames.greyEntry(headers.getMetadata(), MetadataNames.SHA256).orElse(""), version(headers.getETag()),
+        headers.getLastModified().toInstant(), contentType(headers.getContentType()),
+        MetadataNames.userMetadata(headers.getMetadata()));
+    InputStream body = BodyStream.of(response.getValue(), where(key));
+    if (!range.isAll() || info.sha256().isEmpty()) {
+      // A range has nothing to verify against; neither has a blob written without Grey (no recorded digest).
+      return new ObjectContent(info, range, body);
+    }
+    long recordedSize = MetadataNames.greyEntry(headers.getMetadata(), MetadataNames.SIZE)
+        .flatMap(AzureBlobStore::parseSize).orElse(info.size());
+    return new ObjectContent(info, range, new VerifyingInputStream(body, info.sha256(), recordedSize, where(key)));
+  }
+
+  private void checkOffset(ObjectKey key, ReadRange range, long size) {
+    if (range.offset() > size) {
+      throw new RangeNotSatisfiableException("azure: range offset " + range.offset()
+          + " is beyond the end of " + where(key) + " (" + size + " bytes)");
+    }
+  }
+
+  /** The blob's whole size from a {@code Content-Range: bytes first-last/size} answer. */
+  private static long totalSize(String contentRange) {
+    int slash = contentRange == null ? -1 : contentRange.lastIndexOf('/');
+    if (slash < 0) {
+      throw new StoreUnavailableException("azure: ranged read answered without a usable Content-Range: "
+          + contentRange);
+    }
+    return Long.parseLong(contentRange.substring(slash + 1).strip());
   }
 
   @Override
@@ -253,9 +296,10 @@ public final class AzureBlobStore implements BlobStore {
   }
 
   /**
-   * A service SAS URL for this one blob: read for GET, write and create for PUT (the holder sends
+   * A SAS URL for this one blob: read for GET, write and create for PUT (the holder sends
    * {@code x-ms-blob-type: BlockBlob}). Valid from now until the TTL, which may not exceed
-   * {@code presign_max_ttl}. A blob uploaded through such a URL has no recorded digest, so whole reads of it
+   * {@code presign_max_ttl}. Signed with the account key, or with Azure AD credentials by a user delegation key
+   * (fetched once and reused while it outlives the URL's expiry). A blob uploaded through such a URL has no recorded digest, so whole reads of it
    * are not verified.
    */
   @Override
@@ -270,7 +314,14 @@ public final class AzureBlobStore implements BlobStore {
     };
     OffsetDateTime expiry = OffsetDateTime.ofInstant(clock.instant().plus(request.ttl()), ZoneOffset.UTC);
     BlockBlobClient blob = blob(key);
-    String sas = blob.generateSas(new BlobServiceSasSignatureValues(expiry, permission));
+    BlobServiceSasSignatureValues values = new BlobServiceSasSignatureValues(expiry, permission);
+    String sas;
+    if (config.credentialSource() == AzureBlobConfig.CredentialSource.AZURE_AD) {
+      // Without the account key, a SAS is signed with a user delegation key the identity obtains from Azure.
+      sas = blob.generateUserDelegationSas(values, delegationKeys.keyValidUntil(expiry));
+    } else {
+      sas = blob.generateSas(values);
+    }
     return URI.create(blob.getBlobUrl() + "?" + sas);
   }
 
@@ -283,6 +334,10 @@ public final class AzureBlobStore implements BlobStore {
 
   private BlockBlobClient blob(ObjectKey key) {
     return containers.get(containerName(key)).getBlobClient(key.value()).getBlockBlobClient();
+  }
+
+  private BlobAsyncClient asyncBlob(ObjectKey key) {
+    return asyncContainers.get(containerName(key)).getBlobAsyncClient(key.value());
   }
 
   private String containerName(ObjectKey key) {

@@ -40,7 +40,14 @@ public final class AzureBlobStoreProvider implements BlobStoreProvider {
     if (!config.accessTier().isEmpty()) {
       target.append(", access tier ").append(config.accessTier());
     }
-    String credentials = config.accountKey().isEmpty() ? "connection string from config" : "account key from config";
+    if (!config.encryptionScope().isEmpty()) {
+      target.append(", encryption scope ").append(config.encryptionScope());
+    }
+    String credentials = switch (config.credentialSource()) {
+      case ACCOUNT_KEY -> "account key from config";
+      case CONNECTION_STRING -> "connection string from config";
+      case AZURE_AD -> AzureAdCredentials.describe(config, context.environment());
+    };
     return new StoreDescription(kind(), "azure.blob_storage", target.toString(), credentials);
   }
 

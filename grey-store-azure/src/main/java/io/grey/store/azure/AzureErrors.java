@@ -1,5 +1,6 @@
 package io.grey.store.azure;
 
+import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
@@ -31,6 +32,13 @@ final class AzureErrors {
     if (storage != null) {
       return fromStatus(operation, what, storage.getStatusCode(), storage.getErrorCode(), storage);
     }
+    ClientAuthenticationException auth = find(error, ClientAuthenticationException.class);
+    if (auth != null && (auth.getResponse() == null || auth.getResponse().getStatusCode() != 403)) {
+      // The chain's own text can name tenants, client ids and token endpoints: only its type is shown.
+      return new AccessDeniedException("azure: " + operation + " " + what + " failed: no Azure AD token could be"
+          + " obtained (" + auth.getClass().getSimpleName() + "); check the managed identity, workload identity or"
+          + " AZURE_* environment of this host, or give azure.blob_storage.account_key");
+    }
     HttpResponseException http = find(error, HttpResponseException.class);
     if (http != null && http.getResponse() != null) {
       return fromStatus(operation, what, http.getResponse().getStatusCode(), null, http);
@@ -54,6 +62,12 @@ final class AzureErrors {
   static boolean isConditionNotMet(Throwable error) {
     BlobStorageException storage = find(error, BlobStorageException.class);
     return storage != null && storage.getStatusCode() == 412;
+  }
+
+  /** Whether Azure refused a range because it starts at or past the end of the blob (HTTP 416). */
+  static boolean isInvalidRange(Throwable error) {
+    BlobStorageException storage = find(error, BlobStorageException.class);
+    return storage != null && (storage.getStatusCode() == 416 || BlobErrorCode.INVALID_RANGE.equals(storage.getErrorCode()));
   }
 
   /** Whether the commit was refused because its blocks are no longer staged (a concurrent commit took them). */

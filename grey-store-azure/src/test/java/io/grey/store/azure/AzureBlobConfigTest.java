@@ -20,7 +20,7 @@ class AzureBlobConfigTest {
 
   private static AzureBlobConfig withCredentials(String accountName, String accountKey, String connectionString) {
     return new AzureBlobConfig(accountName, accountKey, connectionString, "", "artifacts", "proofs", "state", "",
-        AzureBlobConfig.DEFAULT_BLOCK_SIZE, 4, Duration.ofDays(7));
+        AzureBlobConfig.DEFAULT_BLOCK_SIZE, 4, Duration.ofDays(7), "", false, "");
   }
 
   @Test
@@ -43,10 +43,12 @@ class AzureBlobConfigTest {
   }
 
   @Test
-  void credentialsMustBeExactlyOneOfKeyAndConnectionString() {
+  void credentialsAreAtMostOneOfKeyAndConnectionStringAndNeitherMeansAzureAd() {
     String connection = "AccountName=devstoreaccount1;AccountKey=" + KEY;
-    rejected("neither", () -> withCredentials("greystorageprod", "", ""), "exactly one of account_key");
-    rejected("both", () -> withCredentials("greystorageprod", KEY, connection), "exactly one of account_key");
+    assertThat(withCredentials("greystorageprod", "", "").credentialSource()).as("neither key nor string")
+        .isEqualTo(AzureBlobConfig.CredentialSource.AZURE_AD);
+    rejected("Azure AD without an account name", () -> withCredentials("", "", ""), "account name is required");
+    rejected("both", () -> withCredentials("greystorageprod", KEY, connection), "at most one of account_key");
     rejected("connection string without a key", () -> withCredentials("", "", "AccountName=x"), "no AccountKey");
     assertThat(withCredentials("", "", connection).connectionString()).as("connection string alone").isNotEmpty();
   }

@@ -47,10 +47,11 @@ class AzureConfigFileTest {
             block_size: 4MiB
             max_parallel_blocks: 8
             presign_max_ttl: 2h
+            encryption_scope: grey-cmk
         """);
     assertThat(config).isEqualTo(new AzureBlobConfig("greystorageprod", KEY, "",
         "http://127.0.0.1:10000/greystorageprod", "grey-artifacts", "grey-proofs", "grey-state", "Cool",
-        4 << 20, 8, Duration.ofHours(2)));
+        4 << 20, 8, Duration.ofHours(2), "grey-cmk", false, ""));
   }
 
   @Test
@@ -98,7 +99,7 @@ class AzureConfigFileTest {
             connection_string: "AccountName=greystorage;AccountKey=${AZURE_STORAGE_KEY}"
         """;
     assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class)
-        .hasMessage("grey.yaml:3:5: azure.blob_storage: give exactly one of account_key and connection_string")
+        .hasMessage("grey.yaml:3:5: azure.blob_storage: give at most one of account_key and connection_string")
         .message().doesNotContain(KEY);
   }
 
@@ -136,6 +137,66 @@ class AzureConfigFileTest {
     assertThat(string.credentials()).isEqualTo("connection string from config");
     assertThat(key + " " + string + " " + AzureBlobConfig.read(withString.providerSection("azure").orElseThrow()))
         .as("no description or toString shows the key").doesNotContain(KEY);
+  }
+
+  @Test
+  void withoutAKeyTheStoreUsesAzureAdAndTheDescriptionNamesTheLinkThatWouldAnswer() {
+    GreyConfig chain = parse("azure:\n  blob_storage:\n    account_name: greystorage\n");
+    assertThat(BlobStores.describe("azure", StoreContext.of(chain, Map.of())).credentials())
+        .as("no AZURE_* environment").startsWith("Azure AD DefaultAzureCredential (managed identity (system-assigned;"
+            + " instance metadata service), then Azure CLI");
+    Map<String, String> principal = Map.of("AZURE_TENANT_ID", "t-id", "AZURE_CLIENT_ID", "c-id",
+        "AZURE_CLIENT_SECRET", "s3cr3t-value");
+    String described = BlobStores.describe("azure", StoreContext.of(chain, principal)).credentials();
+    assertThat(described).as("service principal in the environment").isEqualTo("Azure AD DefaultAzureCredential"
+        + " (environment service principal, env AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET set)");
+    assertThat(described).as("values of the variables").doesNotContain("s3cr3t-value").doesNotContain("c-id");
+    assertThat(BlobStores.describe("azure", StoreContext.of(chain, Map.of("AZURE_TENANT_ID", "t",
+        "AZURE_CLIENT_ID", "c", "AZURE_FEDERATED_TOKEN_FILE", "/var/run/token"))).credentials())
+        .as("workload identity").contains("workload identity, env AZURE_FEDERATED_TOKEN_FILE");
+  }
+
+  @Test
+  void theSeedsManagedIdentityShapeSelectsTheManagedIdentityAlone() {
+    GreyConfig managed = parse("""
+        azure:
+          azure_ad:
+            use_managed_identity: true
+            client_id: 11111111-2222-3333-4444-555555555555
+          blob_storage:
+            account_name: greystorage
+            encryption_scope: grey-cmk
+        """);
+    AzureBlobConfig config = AzureBlobConfig.read(managed.providerSection("azure").orElseThrow());
+    assertThat(config).isEqualTo(AzureBlobConfig.ofAzureAd("greystorage", true, "11111111-2222-3333-4444-555555555555")
+        .withEncryptionScope("grey-cmk"));
+    StoreDescription description = BlobStores.describe("azure", StoreContext.of(managed, Map.of("IDENTITY_ENDPOINT",
+        "http://localhost:42356/msi/token")));
+    assertThat(description.credentials()).isEqualTo("Azure AD managed identity (user-assigned, client id"
+        + " 11111111-2222-3333-4444-555555555555; env IDENTITY_ENDPOINT set)");
+    assertThat(description.target()).endsWith(", encryption scope grey-cmk");
+  }
+
+  @Test
+  void aManagedIdentityNextToAnAccountKeyIsRefused() {
+    String yaml = "azure:\n  azure_ad:\n    use_managed_identity: true\n  blob_storage:\n    account_name: greystorage\n"
+        + "    account_key: " + KEY + "\n";
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("azure.azure_ad applies only without account_key and connection_string")
+        .message().doesNotContain(KEY);
+  }
+
+  @Test
+  void aKeyVaultUrlIsRefusedPointingToEncryptionScopes() {
+    String yaml = """
+        azure:
+          blob_storage:
+            account_name: greystorage
+            key_vault_url: https://grey-vault.vault.azure.net/
+        """;
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("grey.yaml:4:5: azure.blob_storage.key_vault_url: not supported by Grey")
+        .hasMessageContaining("set azure.blob_storage.encryption_scope");
   }
 
   @Test

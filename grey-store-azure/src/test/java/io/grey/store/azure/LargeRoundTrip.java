@@ -13,7 +13,7 @@ import java.security.MessageDigest;
 /**
  * A child-JVM program that puts a large generated body into Azurite through {@link AzureBlobStore} and reads it
  * back verified, so a test can run it with a small heap: {@code <endpoint> <container suffix> <bytes>}.
- * Prints {@code OK <bytes> <sha256> <upload ms> <download ms>}.
+ * Prints {@code OK <bytes> <sha256> <upload ms> <download ms> peak_heap_mib=<sum of the heap pools' peaks>}.
  */
 public final class LargeRoundTrip {
   private LargeRoundTrip() {}
@@ -48,8 +48,11 @@ public final class LargeRoundTrip {
         System.out.println("MISMATCH put=" + put + " read=" + read + " sha=" + sha);
         System.exit(2);
       }
+      long peakHeap = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
+          .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
       System.out.println("OK " + size + " " + sha + " " + (uploaded - start) / 1_000_000 + " "
-          + (downloaded - uploaded) / 1_000_000);
+          + (downloaded - uploaded) / 1_000_000 + " peak_heap_mib=" + peakHeap / (1024 * 1024));
     }
   }
 }

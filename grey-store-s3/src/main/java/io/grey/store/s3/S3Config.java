@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * @param credentials the SDK default chain or an explicit key pair
  * @param spillDir where bodies above the threshold are staged while their SHA-256 is computed
  * @param tags whether the server supports object tagging (s3proxy answers 501; turn off for it)
+ * @param encryption the server-side encryption asked for on every write ({@code aws.s3.encryption})
  */
 public record S3Config(
     String name,
@@ -47,7 +48,8 @@ public record S3Config(
     Duration presignMaxTtl,
     S3Credentials credentials,
     Path spillDir,
-    boolean tags) {
+    boolean tags,
+    S3Encryption encryption) {
 
   /** S3's smallest part (except the last). */
   public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
@@ -71,6 +73,7 @@ public record S3Config(
     Objects.requireNonNull(presignMaxTtl, "presignMaxTtl");
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(spillDir, "spillDir");
+    Objects.requireNonNull(encryption, "encryption");
     if (name.isBlank()) {
       throw new ConfigException("aws.s3 store name must not be empty");
     }
@@ -110,61 +113,67 @@ public record S3Config(
   public static S3Config of(String bucket, String region) {
     return new S3Config("aws", bucket, "", region, "", false, "", DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE,
         DEFAULT_MAX_PARALLEL_PARTS, PresignRequest.MAX_TTL, S3Credentials.defaultChain(),
-        Path.of(System.getProperty("java.io.tmpdir")), true);
+        Path.of(System.getProperty("java.io.tmpdir")), true, S3Encryption.bucketDefault());
   }
 
   /** This configuration with the store named {@code newName}. */
   public S3Config withName(String newName) {
     return new S3Config(newName, bucket, prefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
-        partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags);
+        partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags, encryption);
   }
 
   /** This configuration with every key stored under {@code newPrefix} inside the bucket. */
   public S3Config withPrefix(String newPrefix) {
     return new S3Config(name, bucket, newPrefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
-        partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags);
+        partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags, encryption);
   }
 
   /** This configuration with an S3-compatible endpoint such as {@code http://127.0.0.1:9000}, usually with path-style addressing. */
   public S3Config withEndpoint(String newEndpoint, boolean pathStyle) {
     return new S3Config(name, bucket, prefix, region, newEndpoint, pathStyle, storageClass, multipartThreshold,
-        partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags);
+        partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags, encryption);
   }
 
   /** This configuration with new objects written in {@code newStorageClass} ("" for the bucket default). */
   public S3Config withStorageClass(String newStorageClass) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, newStorageClass, multipartThreshold,
-        partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags);
+        partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags, encryption);
   }
 
   /** This configuration with the multipart settings: threshold, part size and parts in flight. */
   public S3Config withMultipart(long newThreshold, long newPartSize, int newMaxParallelParts) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, storageClass, newThreshold,
-        newPartSize, newMaxParallelParts, presignMaxTtl, credentials, spillDir, tags);
+        newPartSize, newMaxParallelParts, presignMaxTtl, credentials, spillDir, tags, encryption);
   }
 
   /** This configuration with presigned URLs limited to {@code newMaxTtl}. */
   public S3Config withPresignMaxTtl(Duration newMaxTtl) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
-        partSize, maxParallelParts, newMaxTtl, credentials, spillDir, tags);
+        partSize, maxParallelParts, newMaxTtl, credentials, spillDir, tags, encryption);
   }
 
   /** This configuration with {@code newCredentials}. */
   public S3Config withCredentials(S3Credentials newCredentials) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
-        partSize, maxParallelParts, presignMaxTtl, newCredentials, spillDir, tags);
+        partSize, maxParallelParts, presignMaxTtl, newCredentials, spillDir, tags, encryption);
   }
 
   /** This configuration staging large bodies in {@code newSpillDir}. */
   public S3Config withSpillDir(Path newSpillDir) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
-        partSize, maxParallelParts, presignMaxTtl, credentials, newSpillDir, tags);
+        partSize, maxParallelParts, presignMaxTtl, credentials, newSpillDir, tags, encryption);
+  }
+
+  /** This configuration asking S3 for {@code newEncryption} on every write. */
+  public S3Config withEncryption(S3Encryption newEncryption) {
+    return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
+        partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, tags, newEncryption);
   }
 
   /** This configuration with S3 object tagging on or off (off for servers that do not implement it). */
   public S3Config withTags(boolean on) {
     return new S3Config(name, bucket, prefix, region, endpoint, forcePathStyle, storageClass, multipartThreshold,
-        partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, on);
+        partSize, maxParallelParts, presignMaxTtl, credentials, spillDir, on, encryption);
   }
 
   /**
@@ -217,7 +226,6 @@ public record S3Config(
       Path defaultSpillDir) {
     s3.unsupported("replication", "cross-region replication is configured on the bucket, outside Grey");
     s3.unsupported("lifecycle", "use Grey's top-level lifecycle rules");
-    s3.unsupported("encryption", "server-side encryption is not implemented yet");
     s3.unsupported("access_logging", "access logging is configured on the bucket, outside Grey");
     String bucket = s3.requiredString("bucket");
     String prefix = s3.string("prefix", "");
@@ -231,13 +239,21 @@ public record S3Config(
     Duration presignMaxTtl = s3.duration("presign_max_ttl", PresignRequest.MAX_TTL);
     boolean tags = s3.bool("tags", true);
     Path spillDir = s3.path("spill_dir", defaultSpillDir);
+    S3Encryption encryption = s3.section("encryption", S3Config::readEncryption, S3Encryption.bucketDefault());
     return s3.build(() -> {
       if (region.isEmpty()) {
         throw new ConfigException("aws.s3.region: not set: give aws.region or aws.s3.region");
       }
       return new S3Config("aws", bucket, prefix, region, endpoint, pathStyle, storageClass, threshold, partSize,
-          parallel, presignMaxTtl, credentials, spillDir, tags);
+          parallel, presignMaxTtl, credentials, spillDir, tags, encryption);
     });
+  }
+
+  private static S3Encryption readEncryption(ConfigSection e) {
+    String type = e.requiredString("type");
+    String keyId = e.string("kms_key_id", "");
+    boolean bucketKey = e.bool("bucket_key", false);
+    return e.build(() -> new S3Encryption(type, keyId, bucketKey));
   }
 
   /** The endpoint override, if any. */

@@ -218,6 +218,16 @@ public final class S3Store implements BlobStore {
     if (!config.storageClass().isEmpty()) {
       request.storageClass(config.storageClass());
     }
+    S3Encryption sse = config.encryption();
+    if (sse.requested()) {
+      request.serverSideEncryption(sse.type());
+      if (!sse.kmsKeyId().isEmpty()) {
+        request.ssekmsKeyId(sse.kmsKeyId());
+      }
+      if (sse.bucketKey()) {
+        request.bucketKeyEnabled(true);
+      }
+    }
     switch (options.condition()) {
       case WriteCondition.None none -> { }
       case WriteCondition.IfAbsent absent -> request.ifNoneMatch("*");
@@ -240,6 +250,17 @@ public final class S3Store implements BlobStore {
     }
     if (!config.storageClass().isEmpty()) {
       request.storageClass(config.storageClass());
+    }
+    // A multipart upload takes its encryption at creation; the parts and the completion inherit it.
+    S3Encryption sse = config.encryption();
+    if (sse.requested()) {
+      request.serverSideEncryption(sse.type());
+      if (!sse.kmsKeyId().isEmpty()) {
+        request.ssekmsKeyId(sse.kmsKeyId());
+      }
+      if (sse.bucketKey()) {
+        request.bucketKeyEnabled(true);
+      }
     }
     return request.build();
   }

@@ -45,6 +45,9 @@ public final class S3StoreProvider implements BlobStoreProvider {
       target.append(", storage class ").append(config.storageClass());
     }
     target.append(config.tags() ? ", object tagging on" : ", object tagging off");
+    if (config.encryption().requested()) {
+      target.append(", ").append(config.encryption().describe());
+    }
     return new StoreDescription(kind(), "aws.s3", target.toString(),
         credentialSource(config.credentials(), context.environment()));
   }

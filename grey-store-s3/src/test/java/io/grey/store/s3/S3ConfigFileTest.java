@@ -52,10 +52,15 @@ class S3ConfigFileTest {
             presign_max_ttl: 1h
             tags: false
             spill_dir: staging
+            encryption:
+              type: aws:kms
+              kms_key_id: alias/grey-key
+              bucket_key: true
         """.formatted(SECRET));
     assertThat(config).isEqualTo(new S3Config("aws", "grey-artifacts-prod", "grey/", "eu-west-1",
         "http://127.0.0.1:9000", true, "STANDARD_IA", 32L << 20, 16L << 20, 8, Duration.ofHours(1),
-        S3Credentials.of("AKIDEXAMPLE", SECRET), dir.resolve("staging"), false));
+        S3Credentials.of("AKIDEXAMPLE", SECRET), dir.resolve("staging"), false,
+        new S3Encryption("aws:kms", "alias/grey-key", true)));
   }
 
   @Test
@@ -89,7 +94,7 @@ class S3ConfigFileTest {
         """;
     assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("grey.yaml:7:5: unknown key 'aws.s3.storage_clas' (known: replication, lifecycle,"
-            + " encryption, access_logging, bucket, prefix, region, endpoint,");
+            + " access_logging, bucket, prefix, region, endpoint,");
   }
 
   @Test
@@ -251,5 +256,50 @@ class S3ConfigFileTest {
     assertThat(config.bucket()).isEqualTo("grey-artifacts-prod");
     assertThat(config.credentials()).isEqualTo(S3Credentials.defaultChain());
     assertThat(config.tags()).isTrue();
+    assertThat(config.encryption()).as("the example's SSE-KMS block").isEqualTo(S3Encryption.kms("alias/grey-key"));
+  }
+
+  @Test
+  void anEncryptionTypeOtherThanKmsOrAes256IsRefusedAtItsValue() {
+    String yaml = """
+        aws:
+          region: us-east-1
+          s3:
+            bucket: grey-artifacts
+            encryption:
+              type: aws:kms:dsse
+        """;
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("aws.s3.encryption.type 'aws:kms:dsse' must be aws:kms (SSE-KMS) or AES256 (SSE-S3)");
+  }
+
+  @Test
+  void aKmsKeyWithSseS3IsRefusedBecauseS3WouldIgnoreIt() {
+    String yaml = """
+        aws:
+          region: us-east-1
+          s3:
+            bucket: grey-artifacts
+            encryption:
+              type: AES256
+              kms_key_id: alias/grey-key
+        """;
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("aws.s3.encryption.kms_key_id is only used with type aws:kms, not AES256");
+  }
+
+  @Test
+  void theDescriptionNamesTheKmsKey() {
+    GreyConfig config = parse("""
+        aws:
+          region: us-east-1
+          s3:
+            bucket: grey-artifacts
+            encryption:
+              type: aws:kms
+              kms_key_id: alias/grey-key
+        """);
+    assertThat(BlobStores.describe("s3", StoreContext.of(config, Map.of())).target())
+        .isEqualTo("bucket grey-artifacts in us-east-1, AWS endpoint, object tagging on, SSE-KMS with key alias/grey-key");
   }
 }
