@@ -314,17 +314,7 @@ public final class Replicator implements AutoCloseable {
         return;
       }
     }
-    // Let running copies finish their outbox update before the database closes.
-    for (Semaphore s : slots.values()) {
-      try {
-        if (s.tryAcquire(config.replication().concurrency(), 10, TimeUnit.SECONDS)) {
-          s.release(config.replication().concurrency());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    // Copies still running (a hanging target) are abandoned: their rows stay in the outbox and replay later.
   }
 
 }
