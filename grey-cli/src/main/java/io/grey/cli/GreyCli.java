@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
         ConfigCommand.class,
         AuditCommand.class,
         LifecycleCommand.class,
+        ReplicationCommand.class,
+        StoresCommand.class,
         CompletionCommand.class,
         CommandLine.HelpCommand.class
     },

@@ -149,6 +149,16 @@ public final class MultiCloudStore implements BlobStore {
    */
   public static MultiCloudStore open(MultiCloudConfig config, StoreContext context, MeterRegistry registry,
                                      UnaryOperator<BlobStore> layers) {
+    return open(config, context, registry, layers, true);
+  }
+
+  /**
+   * As {@link #open(MultiCloudConfig, StoreContext, MeterRegistry, UnaryOperator)}, but when {@code background}
+   * is false neither the replicator nor the probes start: for tools (verify, repair, status) that work on the
+   * stores and the outbox while a server may be replicating from the same outbox.
+   */
+  public static MultiCloudStore open(MultiCloudConfig config, StoreContext context, MeterRegistry registry,
+                                     UnaryOperator<BlobStore> layers, boolean background) {
     Map<String, BlobStore> opened = new LinkedHashMap<>();
     try {
       for (String name : config.storeNames()) {
@@ -157,6 +167,10 @@ public final class MultiCloudStore implements BlobStore {
     } catch (RuntimeException e) {
       opened.values().forEach(BlobStore::close);
       throw e;
+    }
+    if (!background) {
+      return new MultiCloudStore(config, opened, context.dataDir(), context.clock(), registry,
+          RandomGenerator.getDefault());
     }
     return create(config, opened, context.dataDir(), context.clock(), registry, true);
   }
