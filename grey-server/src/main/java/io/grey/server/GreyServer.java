@@ -15,6 +15,8 @@ import io.grey.core.lifecycle.LifecycleRule;
 import io.grey.core.lifecycle.LifecycleSweeper;
 import io.grey.core.store.BlobStore;
 import io.grey.core.store.BlobStores;
+import io.grey.multicloud.MultiCloudConfig;
+import io.grey.multicloud.MultiCloudStore;
 import io.grey.core.store.StoreContext;
 import io.grey.store.local.LocalPresigner;
 import io.javalin.Javalin;
@@ -34,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Connector;
@@ -151,10 +154,15 @@ public final class GreyServer implements AutoCloseable {
    * shared with the tests.
    */
   static StoreStack openStack(GreyConfig config, URI baseUri, PrometheusMeterRegistry registry, Clock clock) {
-    BlobStore backend = BlobStores.open(config.storage().backend(),
-        new StoreContext(config, baseUri, clock, System.getenv()));
     RetryPolicy retry =
         new RetryPolicy(config.retry().maxRetries(), config.retry().baseDelay(), config.retry().maxDelay());
+    StoreContext context = new StoreContext(config, baseUri, clock, System.getenv());
+    // With more than one store named in multi_cloud, each store gets its own metrics and retry, and the
+    // multi-cloud store goes over them; the outer layers below then wrap the multi-cloud store.
+    Optional<MultiCloudConfig> multiCloud = MultiCloudConfig.from(config).filter(m -> m.storeNames().size() > 1);
+    BlobStore backend = multiCloud.isPresent()
+        ? MultiCloudStore.open(multiCloud.get(), context, registry, named -> StoreStack.perStore(named, retry, registry))
+        : BlobStores.open(config.storage().backend(), context);
     Tracer tracer = OpenTelemetry.noop().getTracer("io.grey.server");
     return config.audit().enabled()
         ? StoreStack.openAudited(backend, retry, registry, tracer, config.audit().file(), clock)

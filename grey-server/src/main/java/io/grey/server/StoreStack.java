@@ -9,6 +9,7 @@ import io.grey.core.layer.Sleeper;
 import io.grey.core.layer.TracingLayer;
 import io.grey.core.store.BlobStore;
 import io.grey.core.store.Layer;
+import io.grey.multicloud.MultiCloudStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
 import java.nio.file.Path;
@@ -20,7 +21,9 @@ import java.util.Objects;
  * The store a node serves from: the backend {@code storage.backend} chose (opened through
  * {@link io.grey.core.store.BlobStores}; the local store by default) wrapped, innermost first, in metrics (so
  * every attempt to the backend is measured), retry, tracing (one span per logical call) and, when enabled, audit
- * (one entry per logical call, naming the caller's {@link io.grey.core.context.CallContext} actor). The server
+ * (one entry per logical call, naming the caller's {@link io.grey.core.context.CallContext} actor). When the
+ * {@code multi_cloud} section names more than one store, each store gets metrics and retry of its own and a
+ * {@link MultiCloudStore} over them takes the backend's place under tracing and audit. The server
  * and its tests build it through this one factory, so the tests exercise exactly the stack that serves requests.
  */
 final class StoreStack implements AutoCloseable {
@@ -53,15 +56,21 @@ final class StoreStack implements AutoCloseable {
     return build(backend, retry, registry, tracer, log);
   }
 
+  /** One named store's own layers, innermost first: metrics, then retry. */
+  static BlobStore perStore(BlobStore store, RetryPolicy retry, MeterRegistry registry) {
+    return Layer.stack(store, new MetricsLayer(registry, store.name()),
+        new RetryLayer(retry, Sleeper.system(), new SecureRandom()));
+  }
+
   private static StoreStack build(
       BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer, AuditLog audit) {
     Objects.requireNonNull(retry, "retry");
-    MetricsLayer metrics = new MetricsLayer(registry, backend.name());
-    RetryLayer retrying = new RetryLayer(retry, Sleeper.system(), new SecureRandom());
+    // A multi-cloud store already has metrics and retry on each of its stores (see perStore).
+    BlobStore inner = backend instanceof MultiCloudStore ? backend : perStore(backend, retry, registry);
     TracingLayer tracing = new TracingLayer(tracer);
     BlobStore stacked = audit == null
-        ? Layer.stack(backend, metrics, retrying, tracing)
-        : Layer.stack(backend, metrics, retrying, tracing, new AuditLayer(audit));
+        ? Layer.stack(inner, tracing)
+        : Layer.stack(inner, tracing, new AuditLayer(audit));
     return new StoreStack(stacked, audit);
   }
 
