@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
         LifecycleCommand.class,
         KeysCommand.class,
         CostCommand.class,
+        ReplicationCommand.class,
+        StoresCommand.class,
         CompletionCommand.class,
         CommandLine.HelpCommand.class
     },

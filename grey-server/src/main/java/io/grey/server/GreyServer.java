@@ -20,6 +20,8 @@ import io.grey.core.store.BlobStore;
 import io.grey.core.store.Layer;
 import io.grey.core.store.BlobStores;
 import io.grey.core.store.Layer;
+import io.grey.multicloud.MultiCloudConfig;
+import io.grey.multicloud.MultiCloudStore;
 import io.grey.core.store.StoreContext;
 import io.grey.cost.CostConfig;
 import io.grey.cost.CostService;
@@ -41,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Connector;
@@ -193,14 +196,20 @@ public final class GreyServer implements AutoCloseable {
 
   /**
    * As {@link #openStack(GreyConfig, URI, PrometheusMeterRegistry, Clock)}, the store spans from {@code tracer} and
-   * {@code metering} (grey-cost's layer, or {@link StoreStack#NONE}) above retry.
+   * {@code metering} (grey-cost's layer, or {@link StoreStack#NONE}) above retry, on each store.
    */
   static StoreStack openStack(GreyConfig config, URI baseUri, PrometheusMeterRegistry registry, Tracer tracer,
                               Clock clock, Layer metering) {
-    BlobStore backend = BlobStores.open(config.storage().backend(),
-        new StoreContext(config, baseUri, clock, System.getenv()));
     RetryPolicy retry =
         new RetryPolicy(config.retry().maxRetries(), config.retry().baseDelay(), config.retry().maxDelay());
+    StoreContext context = new StoreContext(config, baseUri, clock, System.getenv());
+    // With more than one store named in multi_cloud, each store gets its own metrics, retry and metering, and the
+    // multi-cloud store goes over them; the outer layers below then wrap the multi-cloud store.
+    Optional<MultiCloudConfig> multiCloud = MultiCloudConfig.from(config).filter(m -> m.storeNames().size() > 1);
+    BlobStore backend = multiCloud.isPresent()
+        ? MultiCloudStore.open(multiCloud.get(), context, registry,
+            named -> StoreStack.perStore(named, retry, registry, metering))
+        : BlobStores.open(config.storage().backend(), context);
     Layer encryption;
     try {
       encryption = encryption(config);
@@ -208,7 +217,7 @@ public final class GreyServer implements AutoCloseable {
       backend.close();
       throw e;
     }
-    StoreStack.Optional optional = new StoreStack.Optional(metering, encryption);
+    StoreStack.OptionalLayers optional = new StoreStack.OptionalLayers(metering, encryption);
     return config.audit().enabled()
         ? StoreStack.openAudited(backend, retry, registry, tracer, optional, config.audit().file(), clock)
         : StoreStack.open(backend, retry, registry, tracer, optional);

@@ -9,6 +9,7 @@ import io.grey.core.layer.Sleeper;
 import io.grey.core.layer.TracingLayer;
 import io.grey.core.store.BlobStore;
 import io.grey.core.store.Layer;
+import io.grey.multicloud.MultiCloudStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
 import java.nio.file.Path;
@@ -23,7 +24,9 @@ import java.util.Objects;
  * logical call, since it sits above retry), encryption when {@code storage.encryption} is enabled (so
  * every layer below it, and the backend, sees only ciphertext, and retries resend ciphertext already sealed),
  * tracing (one span per logical call) and, when enabled, audit (one entry per logical call, naming the caller's
- * {@link io.grey.core.context.CallContext} actor). The server
+ * {@link io.grey.core.context.CallContext} actor). When the {@code multi_cloud} section names more than one store,
+ * each store gets metrics, retry and metering of its own ({@link #perStore}) and a {@link MultiCloudStore} over
+ * them takes the backend's place under encryption, tracing and audit, so every replica holds ciphertext. The server
  * and its tests build it through this one factory, so the tests exercise exactly the stack that serves requests.
  */
 final class StoreStack implements AutoCloseable {
@@ -36,11 +39,11 @@ final class StoreStack implements AutoCloseable {
    * @param metering grey-cost's metering layer, right above retry
    * @param encryption the client-side encryption layer, above metering (so metering counts the bytes stored)
    */
-  record Optional(Layer metering, Layer encryption) {
+  record OptionalLayers(Layer metering, Layer encryption) {
     /** Neither metering nor encryption. */
-    static final Optional OFF = new Optional(NONE, NONE);
+    static final OptionalLayers OFF = new OptionalLayers(NONE, NONE);
 
-    Optional {
+    OptionalLayers {
       Objects.requireNonNull(metering, "metering");
       Objects.requireNonNull(encryption, "encryption");
     }
@@ -56,7 +59,7 @@ final class StoreStack implements AutoCloseable {
 
   /** The stack over {@code backend} without an audit log; closing the stack closes the backend. */
   static StoreStack open(
-      BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer, Optional optional) {
+      BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer, OptionalLayers optional) {
     return build(backend, retry, registry, tracer, optional, null);
   }
 
@@ -65,7 +68,7 @@ final class StoreStack implements AutoCloseable {
    * the stack closes the backend, also when the audit log cannot be opened.
    */
   static StoreStack openAudited(BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer,
-      Optional optional, Path auditFile, Clock clock) {
+      OptionalLayers optional, Path auditFile, Clock clock) {
     AuditLog log;
     try {
       log = AuditLog.open(auditFile, clock);
@@ -76,18 +79,24 @@ final class StoreStack implements AutoCloseable {
     return build(backend, retry, registry, tracer, optional, log);
   }
 
+  /** One named store's own layers, innermost first: metrics, retry, then {@code metering}. */
+  static BlobStore perStore(BlobStore store, RetryPolicy retry, MeterRegistry registry, Layer metering) {
+    return Layer.stack(store, new MetricsLayer(registry, store.name()),
+        new RetryLayer(retry, Sleeper.system(), new SecureRandom()), metering);
+  }
+
   private static StoreStack build(BlobStore backend, RetryPolicy retry, MeterRegistry registry, Tracer tracer,
-      Optional optional, AuditLog audit) {
+      OptionalLayers optional, AuditLog audit) {
     Objects.requireNonNull(retry, "retry");
-    MetricsLayer metrics = new MetricsLayer(registry, backend.name());
-    RetryLayer retrying = new RetryLayer(retry, Sleeper.system(), new SecureRandom());
     TracingLayer tracing = new TracingLayer(tracer);
     BlobStore stacked;
     try {
+      // A multi-cloud store already has metrics, retry and metering on each of its stores (see perStore).
+      BlobStore inner = backend instanceof MultiCloudStore
+          ? backend : perStore(backend, retry, registry, optional.metering());
       stacked = audit == null
-          ? Layer.stack(backend, metrics, retrying, optional.metering(), optional.encryption(), tracing)
-          : Layer.stack(backend, metrics, retrying, optional.metering(), optional.encryption(), tracing,
-              new AuditLayer(audit));
+          ? Layer.stack(inner, optional.encryption(), tracing)
+          : Layer.stack(inner, optional.encryption(), tracing, new AuditLayer(audit));
     } catch (RuntimeException e) {
       // The encryption layer refuses a backend without user metadata; the backend is ours to close then.
       backend.close();

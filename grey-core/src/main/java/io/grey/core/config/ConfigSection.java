@@ -204,6 +204,37 @@ public final class ConfigSection {
     return checked(key, s, parseInt(key, s), rule);
   }
 
+  /**
+   * A list of single values ({@code [aws, gcp]} or one {@code - item} a line), {@code fallback} when absent; an
+   * item that is itself a mapping or a list is refused naming its line.
+   */
+  public List<String> strings(String key, List<String> fallback) {
+    Node value = value(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof ListNode list)) {
+      throw new ConfigException(value.location() + ": " + path(key) + ": expected a list, got " + describe(value));
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < list.items().size(); i++) {
+      if (!(list.items().get(i) instanceof Scalar s) || s.isNull()) {
+        throw new ConfigException(list.items().get(i).location() + ": " + path(key) + "[" + i
+            + "]: expected a single value, got " + describe(list.items().get(i)));
+      }
+      out.add(s.text());
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The keys written in this mapping, in the file's order, for sections whose keys are names the operator chooses
+   * (such as {@code multi_cloud.stores}). Does not mark them as known: read each with {@link #section}.
+   */
+  public List<String> keys() {
+    return List.copyOf(node.entries().keySet());
+  }
+
   /** {@code true} or {@code false}, {@code fallback} when absent. */
   public boolean bool(String key, boolean fallback) {
     Scalar s = scalar(key);
@@ -281,26 +312,6 @@ public final class ConfigSection {
       return Optional.empty();
     }
     return Optional.of(new ConfigSection(mapping(value, path(key)), path(key), baseDir));
-  }
-
-  /** A list of single values ({@code [50, 80, 100]}), as written, or {@code fallback} when the key is absent. */
-  public List<String> strings(String key, List<String> fallback) {
-    Node value = value(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof ListNode list)) {
-      throw new ConfigException(value.location() + ": " + path(key) + ": expected a list, got " + describe(value));
-    }
-    List<String> out = new ArrayList<>();
-    for (Node item : list.items()) {
-      if (!(item instanceof Scalar s) || s.isNull()) {
-        throw new ConfigException(item.location() + ": " + path(key) + ": expected a list of single values, got "
-            + describe(item));
-      }
-      out.add(s.text());
-    }
-    return List.copyOf(out);
   }
 
   /** Where {@code key} is written, or where this section starts when it is absent. */
