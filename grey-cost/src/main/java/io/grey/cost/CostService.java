@@ -176,6 +176,20 @@ public final class CostService implements AutoCloseable {
     return ledger.report(tenant, from, to, by);
   }
 
+  /**
+   * Each tenant's cost so far this calendar month (UTC), by tenant in name order; includes what was metered but not
+   * yet flushed (this call flushes).
+   */
+  public java.util.SortedMap<String, BigDecimal> monthToDateByTenant() {
+    flushMeter();
+    LocalDate today = today();
+    java.util.SortedMap<String, BigDecimal> out = new java.util.TreeMap<>();
+    for (CostLine line : ledger.lines("", today.withDayOfMonth(1), today)) {
+      out.merge(line.tenant(), line.amount(), BigDecimal::add);
+    }
+    return out;
+  }
+
   /** Every budget's status in its current period. */
   public List<BudgetStatus> budgetStatus() {
     flushMeter();

@@ -104,11 +104,19 @@ public final class GreyServer implements AutoCloseable {
 
   /** As {@link #start(GreyConfig)}, with every time (presigned URL expiry, timestamps) from {@code clock}. */
   static GreyServer start(GreyConfig config, Clock clock) {
-    return start(config, clock, OverviewSource.Parts.none());
+    return start(config, clock, Optional.empty());
   }
 
   /** As {@link #start(GreyConfig, Clock)}, the overview's replication and cost rows from {@code parts}. */
   static GreyServer start(GreyConfig config, Clock clock, OverviewSource.Parts parts) {
+    return start(config, clock, Optional.of(parts));
+  }
+
+  /**
+   * Starts a node; the overview's replication and cost rows come from {@code parts} when given, else from the
+   * multi-cloud store and the cost service the node runs (empty for a part the node does not run).
+   */
+  private static GreyServer start(GreyConfig config, Clock clock, Optional<OverviewSource.Parts> parts) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(parts, "parts");
@@ -164,7 +172,8 @@ public final class GreyServer implements AutoCloseable {
           new ArtifactStore(stack.store(), NodeKey.loadOrCreate(dataDir), config.environment(), clock);
       TokenAuthenticator authenticator = new TokenAuthenticator(tokens(config, dataDir, baseUri));
       LifecycleSchedule lifecycle = lifecycle(config, stack, clock);
-      OverviewSource overview = new MeterOverview(registry, List.of(stack.store().name()), parts);
+      OverviewSource overview = new MeterOverview(registry, stack.storeNames(),
+          parts.orElseGet(() -> ModuleOverview.parts(stack.multiCloud(), Optional.ofNullable(cost))));
       api.serve(new Node(artifacts, stack.store(), presigner, authenticator, server.maxPresignTtl(), overview,
           clock));
       if (cost != null) {

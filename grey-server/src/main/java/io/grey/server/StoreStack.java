@@ -51,10 +51,12 @@ final class StoreStack implements AutoCloseable {
 
   private final BlobStore store;
   private final AuditLog audit;
+  private final MultiCloudStore multiCloud;
 
-  private StoreStack(BlobStore store, AuditLog audit) {
+  private StoreStack(BlobStore store, AuditLog audit, MultiCloudStore multiCloud) {
     this.store = store;
     this.audit = audit;
+    this.multiCloud = multiCloud;
   }
 
   /** The stack over {@code backend} without an audit log; closing the stack closes the backend. */
@@ -105,7 +107,17 @@ final class StoreStack implements AutoCloseable {
       }
       throw e;
     }
-    return new StoreStack(stacked, audit);
+    return new StoreStack(stacked, audit, backend instanceof MultiCloudStore m ? m : null);
+  }
+
+  /** The multi-cloud store under the outer layers, when the node serves from more than one store. */
+  java.util.Optional<MultiCloudStore> multiCloud() {
+    return java.util.Optional.ofNullable(multiCloud);
+  }
+
+  /** The names of the stores the node serves from: the multi-cloud store's, or the one backend's. */
+  java.util.List<String> storeNames() {
+    return multiCloud == null ? java.util.List.of(store.name()) : multiCloud.storeNames();
   }
 
   /** The outermost store; every call goes through all layers. */
