@@ -92,12 +92,21 @@ class ConfigValidateTest {
   }
 
   @Test
-  void aSectionWhoseModuleIsNotInstalledExitsTwoNamingTheModule() throws IOException {
+  void aGcpSectionIsCheckedByTheShippedGcsModuleAndNamesItsCredentialSource() throws IOException {
+    Path file = Files.writeString(work.resolve("gcp.yaml"), VALID
+        + "gcp:\n  project_id: grey-prod\n  storage:\n    bucket: grey-artifacts-prod\n");
+    Cli.Result result = Cli.run("config", "validate", file.toString());
+    assertThat(result.exit()).as("%s", result).isZero();
+    assertThat(result.out()).as("the gcs store and where its credentials would come from")
+        .contains("gcs").contains("grey-artifacts-prod").containsIgnoringCase("credential");
+  }
+
+  @Test
+  void aGcpSectionWithoutABucketExitsTwoNamingTheKey() throws IOException {
     Path file = Files.writeString(work.resolve("gcp.yaml"), VALID + "gcp:\n  project_id: grey-prod\n");
     Cli.Result result = Cli.run("config", "validate", file.toString());
     assertThat(result.exit()).as("%s", result).isEqualTo(ExitCodes.USAGE);
-    assertThat(result.err()).isEqualTo("grey: provider not available: " + file
-        + ":9:1: gcp: provider 'gcs' not available: add grey-store-gcs\n");
+    assertThat(result.err()).as("the missing key's path").contains("gcp.storage");
   }
 
   @Test
