@@ -1,5 +1,6 @@
 package io.grey.multicloud;
 
+import io.grey.testkit.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grey.core.ObjectKey;

@@ -1,5 +1,6 @@
 package io.grey.store.local;
 
+import io.grey.testkit.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grey.core.ObjectKey;

@@ -1,4 +1,4 @@
-package io.grey.store.local;
+package io.grey.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A child JVM running a main class of the test sources, with its stdout read line by line on a virtual thread
  * (so the child never blocks on a full pipe) and its stderr kept in a file for diagnostics.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
   private final Process process;
   private final Thread reader;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -39,7 +39,11 @@ final class ChildJvm implements AutoCloseable {
     });
   }
 
-  static ChildJvm start(Class<?> main, Path stderr, String... args) throws IOException {
+  /**
+   * Starts {@code main} in a JVM with this JVM's class path, a 256 MiB heap and the serial collector, its stderr
+   * going to the file {@code stderr}.
+   */
+  public static ChildJvm start(Class<?> main, Path stderr, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElseThrow());
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1",
@@ -50,23 +54,25 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** The next line the child printed, waiting at most {@code timeoutMillis}; empty string on timeout. */
-  String nextLine(long timeoutMillis) throws InterruptedException {
+  public String nextLine(long timeoutMillis) throws InterruptedException {
     String line = lines.poll(timeoutMillis, TimeUnit.MILLISECONDS);
     return line == null ? "" : line;
   }
 
-  void send(String line) throws IOException {
+  /** Writes {@code line} and a newline to the child's stdin. */
+  public void send(String line) throws IOException {
     Writer w = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     w.write(line + "\n");
     w.flush();
   }
 
-  Process process() {
+  /** The child's process. */
+  public Process process() {
     return process;
   }
 
   /** SIGKILLs the child and returns every line it printed that was not consumed yet. */
-  List<String> kill() throws InterruptedException {
+  public List<String> kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
     reader.join();
@@ -76,7 +82,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Waits for a normal exit and returns the lines printed since the last read. */
-  List<String> awaitExit(long timeoutSeconds) throws InterruptedException {
+  public List<String> awaitExit(long timeoutSeconds) throws InterruptedException {
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       kill();
       throw new AssertionError("child did not finish within " + timeoutSeconds + " s; stderr: " + stderrText());
@@ -87,7 +93,8 @@ final class ChildJvm implements AutoCloseable {
     return rest;
   }
 
-  String stderrText() {
+  /** What the child wrote to stderr so far. */
+  public String stderrText() {
     try {
       return Files.readString(stderr);
     } catch (IOException e) {
@@ -95,6 +102,7 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /** Kills the child if it still runs and waits for it. */
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
