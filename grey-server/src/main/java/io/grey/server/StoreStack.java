@@ -40,9 +40,6 @@ final class StoreStack implements AutoCloseable {
    * @param encryption the client-side encryption layer, above metering (so metering counts the bytes stored)
    */
   record OptionalLayers(Layer metering, Layer encryption) {
-    /** Neither metering nor encryption. */
-    static final OptionalLayers OFF = new OptionalLayers(NONE, NONE);
-
     OptionalLayers {
       Objects.requireNonNull(metering, "metering");
       Objects.requireNonNull(encryption, "encryption");

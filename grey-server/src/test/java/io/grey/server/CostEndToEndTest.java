@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grey.core.config.ConfigLoader;
 import io.grey.core.config.GreyConfig;
 import io.grey.testkit.DeterministicBody;
 import io.grey.testkit.MutableClock;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,10 +40,7 @@ class CostEndToEndTest {
   Path dir;
 
   private GreyConfig config(String costSection) {
-    GreyConfig base = TestNodes.config(dir);
-    GreyConfig withCost = ConfigLoader.parse("cost:\n" + costSection.indent(2), "grey.yaml", Map.of(), dir);
-    return withCost.withServer(base.server()).withAuth(base.auth()).withStorage(base.storage())
-        .withAudit(base.audit());
+    return TestNodes.config(dir, "cost:\n" + costSection.indent(2));
   }
 
   private static void runWorkload(GreyServer node, MutableClock clock) {

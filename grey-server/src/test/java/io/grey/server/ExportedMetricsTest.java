@@ -5,13 +5,10 @@ import static io.grey.server.TestNodes.get;
 import static io.grey.server.TestNodes.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grey.core.config.ConfigLoader;
-import io.grey.core.config.GreyConfig;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -30,34 +27,13 @@ class ExportedMetricsTest {
 
   @BeforeEach
   void start() {
-    GreyConfig base = TestNodes.config(dataDir);
-    // With one budget configured, every cost metric has a series (the alert counters from 0); requests are priced
-    // so that the traffic below has a cost at once (the local disk row charges for storage only).
-    GreyConfig withBudget = ConfigLoader.parse("""
-        multi_cloud:
-          primary: local
-          secondary: edge-a
-          stores:
-            edge-a: {backend: local, root: %s}
-          routing:
-            health_check_interval: 200ms
-          replication:
-            artifacts: {strategy: async, lag_tolerance: 5m}
-        cost:
-          prices:
-            - cloud: local
-              storage_class: STANDARD
-              write_per_1000: 5
-              read_per_1000: 1
-              source: test prices
-              date: 2026-11-30
+    // With one budget configured, every cost metric has a series (the alert counters from 0).
+    node = GreyServer.start(TestNodes.config(dataDir, TestNodes.TWO_LOCAL_STORES_PRICED.formatted(dataDir) + """
           budgets:
             - name: monthly
               amount: 100
               alerts: [50, 80]
-        """.formatted(dataDir.resolve("edge-a")), "grey.yaml", Map.of(), dataDir);
-    node = GreyServer.start(withBudget.withServer(base.server()).withAuth(base.auth()).withStorage(base.storage())
-        .withAudit(base.audit()));
+        """));
   }
 
   @AfterEach

@@ -7,13 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grey.core.config.ConfigLoader;
-import io.grey.core.config.GreyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,33 +29,13 @@ class ModuleOverviewTest {
 
   @BeforeEach
   void start() {
-    GreyConfig base = TestNodes.config(dataDir);
-    GreyConfig config = ConfigLoader.parse("""
-        multi_cloud:
-          primary: local
-          secondary: edge-a
-          stores:
-            edge-a: {backend: local, root: %s}
-          routing:
-            health_check_interval: 200ms
-          replication:
-            artifacts: {strategy: async, lag_tolerance: 5m}
-        cost:
-          prices:
-            - cloud: local
-              storage_class: STANDARD
-              write_per_1000: 5
-              read_per_1000: 1
-              source: test prices
-              date: 2026-11-30
+    node = GreyServer.start(TestNodes.config(dataDir, TestNodes.TWO_LOCAL_STORES_PRICED.formatted(dataDir) + """
           budgets:
             - name: acme-monthly
               amount: 0.01
               alerts: [50, 100]
               tenant: acme
-        """.formatted(dataDir.resolve("edge-a")), "grey.yaml", Map.of(), dataDir);
-    node = GreyServer.start(config.withServer(base.server()).withAuth(base.auth()).withStorage(base.storage())
-        .withAudit(base.audit()));
+        """));
   }
 
   @AfterEach

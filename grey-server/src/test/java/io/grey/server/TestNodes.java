@@ -2,6 +2,7 @@ package io.grey.server;
 
 import io.grey.core.config.AuditConfig;
 import io.grey.core.config.AuthConfig;
+import io.grey.core.config.ConfigLoader;
 import io.grey.core.config.GreyConfig;
 import io.grey.core.config.LifecycleRuleConfig;
 import io.grey.core.config.LocalStorageConfig;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** Builds test configurations and talks to a running node over real sockets. */
@@ -30,7 +32,43 @@ final class TestNodes {
   static final String TOKEN_B = "token-for-globex-0123456789";
   static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+  /**
+   * The {@code multi_cloud} and {@code cost} sections of a node serving from its local store and a second local
+   * store {@code edge-a} under the data directory (formatted with that directory), artifacts replicated async and
+   * probed every 200 ms, writes and reads priced so that a few requests cost something at once. A {@code budgets:}
+   * list may follow, indented as a key of {@code cost}.
+   */
+  static final String TWO_LOCAL_STORES_PRICED = """
+      multi_cloud:
+        primary: local
+        secondary: edge-a
+        stores:
+          edge-a: {backend: local, root: %s/edge-a}
+        routing:
+          health_check_interval: 200ms
+        replication:
+          artifacts: {strategy: async, lag_tolerance: 5m}
+      cost:
+        prices:
+          - cloud: local
+            storage_class: STANDARD
+            write_per_1000: 5
+            read_per_1000: 1
+            source: test prices
+            date: 2026-11-30
+      """;
+
   private TestNodes() {}
+
+  /**
+   * As {@link #config(Path)}, with the module-owned sections (such as {@code cost:} and {@code multi_cloud:}) that
+   * {@code yaml} writes, read by the config loader as a file in {@code dataDir} would be.
+   */
+  static GreyConfig config(Path dataDir, String yaml) {
+    GreyConfig base = config(dataDir);
+    return ConfigLoader.parse(yaml, "grey.yaml", Map.of(), dataDir).withServer(base.server()).withAuth(base.auth())
+        .withStorage(base.storage()).withAudit(base.audit());
+  }
 
   /** A node on an ephemeral loopback port under {@code dataDir}, with tokens for tenants acme and globex. */
   static GreyConfig config(Path dataDir) {
