@@ -177,17 +177,22 @@ public final class CostService implements AutoCloseable {
   }
 
   /**
-   * Each tenant's cost so far this calendar month (UTC), by tenant in name order; includes what was metered but not
-   * yet flushed (this call flushes).
+   * This calendar month (UTC) so far, from one flush: each tenant's cost, and every budget's status.
+   *
+   * @param byTenant each tenant's cost, by tenant in name order
+   * @param budgets every budget's status in its current period
    */
-  public java.util.SortedMap<String, BigDecimal> monthToDateByTenant() {
+  public record MonthToDate(java.util.SortedMap<String, BigDecimal> byTenant, List<BudgetStatus> budgets) {}
+
+  /** This month's cost per tenant and the budgets' status; includes what was metered but not yet flushed. */
+  public MonthToDate monthToDate() {
     flushMeter();
     LocalDate today = today();
-    java.util.SortedMap<String, BigDecimal> out = new java.util.TreeMap<>();
+    java.util.SortedMap<String, BigDecimal> byTenant = new java.util.TreeMap<>();
     for (CostLine line : ledger.lines("", today.withDayOfMonth(1), today)) {
-      out.merge(line.tenant(), line.amount(), BigDecimal::add);
+      byTenant.merge(line.tenant(), line.amount(), BigDecimal::add);
     }
-    return out;
+    return new MonthToDate(byTenant, budgets.status());
   }
 
   /** Every budget's status in its current period. */

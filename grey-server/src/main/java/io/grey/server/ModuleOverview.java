@@ -40,9 +40,10 @@ final class ModuleOverview {
    * against: its own budget when one names it, else the budget of every tenant; the highest when several apply.
    */
   static List<TenantRow> tenants(CostService cost) {
-    List<BudgetStatus> budgets = cost.budgetStatus();
+    CostService.MonthToDate month = cost.monthToDate();
+    List<BudgetStatus> budgets = month.budgets();
     List<TenantRow> rows = new ArrayList<>();
-    for (Map.Entry<String, BigDecimal> e : cost.monthToDateByTenant().entrySet()) {
+    for (Map.Entry<String, BigDecimal> e : month.byTenant().entrySet()) {
       String tenant = e.getKey();
       OptionalDouble own = budgets.stream().filter(b -> b.budget().tenant().equals(tenant))
           .mapToDouble(BudgetStatus::usedRatio).max();
